@@ -1,0 +1,64 @@
+# FabTown Bochum: `make run` serves the site, `make test` runs the whole suite (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# DATABASE_URL wins; without it the embedded cluster of scripts/localdb is used. Evaluated by
+# the shell when a recipe runs, after the cluster exists.
+WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$(scripts/localdb url)}"
+MANAGE = $(WITH_DB) $(PY) manage.py
+
+.PHONY: run test setup system-deps venv db stop migrate data translations check lint format
+
+run: setup data
+	@$(MANAGE) ensure_local_admin
+	@echo "FabTown Bochum runs at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the database."
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup check
+	@FABTOWN_TESTING=1 $(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system-deps venv db translations migrate
+
+system-deps:
+	@scripts/system-deps
+
+venv: $(VENV)/.installed
+
+# Reinstalled only when pyproject.toml changes, so a second run is quick.
+$(VENV)/.installed: pyproject.toml
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+db:
+	@if [ -z "$$DATABASE_URL" ]; then scripts/localdb start; fi
+
+stop:
+	@scripts/localdb stop
+
+migrate:
+	@$(MANAGE) migrate --no-input -v 0
+
+data:
+	@$(MANAGE) load_bochum_data
+
+translations:
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=.local -v 0
+
+check:
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(MANAGE) makemigrations --check --dry-run -v 0
+	@DEBUG=0 SECRET_KEY=check-deploy-$$(printf 'x%.0s' {1..60}) ALLOWED_HOSTS=fabtown.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+lint: check
+
+format:
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .

@@ -1,0 +1,12 @@
+"""The base of every domain admin: maps, edit history and (where wanted) import/export."""
+
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from fabtown.maps import MapWidget
+
+
+class DomainAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    widget = MapWidget
+    list_per_page = 50
+    save_on_top = True

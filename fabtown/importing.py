@@ -1,0 +1,110 @@
+"""Import/export of spreadsheets (CSV, XLSX) through django-import-export.
+
+Two things on top of the library: locations travel as plain coordinate columns (WGS84 or the
+ETRS89 / UTM 32N of Bochum's cadastre), and an import keeps its good rows when some rows are
+invalid; the bad ones are listed with their errors.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+from import_export.admin import ImportExportMixin
+
+CADASTRE_SRID = 25832  # ETRS89 / UTM zone 32N, the reference system of Bochum's cadastre
+
+
+def _number(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+
+class LocationColumnsMixin(resources.ModelResource):
+    """Reads a point from longitude/latitude or easting_25832/northing_25832 columns."""
+
+    longitude = fields.Field(column_name="longitude", readonly=True)
+    latitude = fields.Field(column_name="latitude", readonly=True)
+
+    def dehydrate_longitude(self, obj) -> str:
+        return f"{obj.location.x:.6f}" if obj.location else ""
+
+    def dehydrate_latitude(self, obj) -> str:
+        return f"{obj.location.y:.6f}" if obj.location else ""
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            location = self._location_from_row(row)
+        except ValidationError as error:
+            errors["location"] = error.messages
+        else:
+            if location is not None:
+                instance.location = location
+        if errors:
+            raise ValidationError(errors)
+
+    def _location_from_row(self, row) -> Point | None:
+        lon, lat = _number(row.get("longitude")), _number(row.get("latitude"))
+        east, north = _number(row.get("easting_25832")), _number(row.get("northing_25832"))
+        if lon is not None or lat is not None:
+            if lon is None or lat is None:
+                raise ValidationError(_("Give both longitude and latitude."))
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise ValidationError(_("Longitude/latitude are out of range."))
+            return Point(float(lon), float(lat), srid=4326)
+        if east is not None or north is not None:
+            if east is None or north is None:
+                raise ValidationError(_("Give both easting_25832 and northing_25832."))
+            if not (100_000 <= east <= 900_000 and 5_000_000 <= north <= 6_500_000):
+                raise ValidationError(_("The EPSG:25832 coordinates lie outside Germany."))
+            point = Point(float(east), float(north), srid=CADASTRE_SRID)
+            point.transform(4326)
+            return point
+        return None
+
+
+class KeepGoodRowsImportMixin(ImportExportMixin):
+    """Offer to import the valid rows even when some rows are invalid.
+
+    django-import-export refuses the whole file when one row is invalid. Staff would rather
+    import what is right and fix the rest: the preview lists the invalid rows with their errors,
+    and confirming imports only the valid ones (import_data leaves invalid rows out when
+    rollback_on_validation_errors is off).
+    """
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        result = context.get("result") if context else None
+        if (
+            result is not None
+            and "confirm_form" not in context
+            and not result.has_errors()
+            and result.has_validation_errors()
+            and result.valid_rows()
+        ):
+            context["confirm_form"] = self.create_confirm_form(request, import_form=context["form"])
+        return response
+
+    def process_result(self, result, request):
+        for row in result.invalid_rows:
+            problems = "; ".join(
+                f"{field}: {' '.join(errors)}" for field, errors in row.error_dict.items()
+            )
+            messages.warning(
+                request,
+                _("Row %(number)s was not imported: %(problems)s")
+                % {"number": row.number, "problems": problems},
+            )
+        return super().process_result(result, request)

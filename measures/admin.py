@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from fabtown.admin_base import DomainAdmin
+from measures.models import Actor, BestPractice, Measure, TargetGroup, ThematicField
+
+
+class BestPracticeInline(admin.TabularInline):
+    model = BestPractice
+    fields = ["position", "group", "title", "description", "url"]
+    extra = 0
+
+
+@admin.register(ThematicField)
+class ThematicFieldAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "group"]
+    list_filter = ["group"]
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(DomainAdmin):
+    list_display = [
+        "code", "title", "thematic_field", "personnel_cost_min", "personnel_cost_max",
+        "material_cost_min", "material_cost_max", "time_horizon_min", "time_horizon_max",
+        "implementation_status",
+    ]  # fmt: skip
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "thematic_field__group", "thematic_field", "implementation_status",
+        "personnel_cost_min", "personnel_cost_max", "material_cost_min", "material_cost_max",
+        "time_horizon_min", "time_horizon_max", "actors", "target_groups",
+    ]  # fmt: skip
+    list_select_related = ["thematic_field"]
+    search_fields = ["code", "title", "description", "problem", "solution"]
+    filter_horizontal = ["target_groups", "actors", "interactions"]
+    inlines = [BestPracticeInline]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "thematic_field", "position", "description"]}),
+        (_("Who"), {"fields": ["target_groups", "actors"]}),
+        (_("Costs (Tabelle 3)"), {"fields": [
+            "costs_as_printed", ("personnel_cost_min", "personnel_cost_max"),
+            "personnel_cost_remark", ("material_cost_min", "material_cost_max"),
+            "material_cost_remark",
+        ]}),
+        (_("Time horizon (Tabelle 4)"), {"fields": [
+            "time_horizon_as_printed", ("time_horizon_min", "time_horizon_max"),
+            "time_horizon_remark",
+        ]}),
+        (_("Profile"), {"fields": ["problem", "solution", "impact", "challenges"]}),
+        (_("Interactions"), {"fields": ["interactions", "interactions_note"]}),
+        (_("Implementation (staff)"), {"fields": [
+            "implementation_status", "responsible_office", "staff_notes",
+        ]}),
+    ]  # fmt: skip

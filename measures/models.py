@@ -1,0 +1,255 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class MeasureGroup(models.TextChoices):
+    SETTLING = "settling", _("Settling and integrating new urban production (4.1–4.5)")
+    SUPPORTING = "supporting", _("Supporting existing urban producers (4.6–4.10)")
+
+
+class CostLevel(models.IntegerChoices):
+    """Tabelle 3 of the seed: personnel cost in weekly hours, material cost in euros."""
+
+    LOW = 1, _("low")
+    MEDIUM = 2, _("medium")
+    HIGH = 3, _("high")
+
+
+class TimeHorizon(models.IntegerChoices):
+    """Tabelle 4 of the seed: the time until the measure is implemented (not its duration)."""
+
+    SHORT = 1, _("short term (less than 3 months)")
+    MEDIUM = 2, _("medium term (3 months to 1 year)")
+    LONG = 3, _("long term (more than 1 year)")
+
+
+PERSONNEL_COST_DEFINITIONS = {
+    CostLevel.LOW: _("1–5 hours a week"),
+    CostLevel.MEDIUM: _("5–20 hours a week"),
+    CostLevel.HIGH: _("20+ hours a week"),
+}
+MATERIAL_COST_DEFINITIONS = {
+    CostLevel.LOW: _("up to about €1,000"),
+    CostLevel.MEDIUM: _("up to about €10,000"),
+    CostLevel.HIGH: _("over €10,000"),
+}
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    IMPLEMENTED = "implemented", _("implemented")
+    PAUSED = "paused", _("paused")
+
+
+class ThematicField(models.Model):
+    """One of the ten thematic fields 4.1–4.10 of the catalogue."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    group = models.CharField(_("group"), max_length=20, choices=MeasureGroup.choices)
+    introduction = models.TextField(_("introduction"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("thematic field")
+        verbose_name_plural = _("thematic fields")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Actor(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetGroup(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _range_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A rating is a range: both ends or neither, and the lower end first."""
+    low, high = f"{prefix}_min", f"{prefix}_max"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{low}__isnull": True, f"{high}__isnull": True})
+            | Q(**{f"{low}__isnull": False, f"{high}__isnull": False}),
+            name=f"measure_{prefix}_both_or_neither",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{low}__lte": F(high)}) | Q(**{f"{low}__isnull": True}),
+            name=f"measure_{prefix}_ordered",
+        ),
+    ]
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_profile(self) -> "MeasureQuerySet":
+        return self.select_related("thematic_field").prefetch_related(
+            "target_groups", "actors", "interactions", "best_practices"
+        )
+
+
+class Measure(models.Model):
+    """A measure of the catalogue with every field of its profile (Steckbrief)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    thematic_field = models.ForeignKey(
+        ThematicField,
+        verbose_name=_("thematic field"),
+        related_name="measures",
+        on_delete=models.PROTECT,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.TextField(_("description / context"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), related_name="measures", blank=True
+    )
+    actors = models.ManyToManyField(
+        Actor, verbose_name=_("actors involved"), related_name="measures", blank=True
+    )
+
+    costs_as_printed = models.CharField(
+        _("costs as printed in the concept"), max_length=300, blank=True
+    )
+    personnel_cost_min = models.PositiveSmallIntegerField(
+        _("personnel cost from"), choices=CostLevel.choices, null=True, blank=True
+    )
+    personnel_cost_max = models.PositiveSmallIntegerField(
+        _("personnel cost to"), choices=CostLevel.choices, null=True, blank=True
+    )
+    personnel_cost_remark = models.CharField(_("personnel cost remark"), max_length=200, blank=True)
+    material_cost_min = models.PositiveSmallIntegerField(
+        _("material cost from"), choices=CostLevel.choices, null=True, blank=True
+    )
+    material_cost_max = models.PositiveSmallIntegerField(
+        _("material cost to"), choices=CostLevel.choices, null=True, blank=True
+    )
+    material_cost_remark = models.CharField(_("material cost remark"), max_length=200, blank=True)
+    time_horizon_as_printed = models.CharField(
+        _("time horizon as printed in the concept"), max_length=200, blank=True
+    )
+    time_horizon_min = models.PositiveSmallIntegerField(
+        _("time horizon from"), choices=TimeHorizon.choices, null=True, blank=True
+    )
+    time_horizon_max = models.PositiveSmallIntegerField(
+        _("time horizon to"), choices=TimeHorizon.choices, null=True, blank=True
+    )
+    time_horizon_remark = models.CharField(_("time horizon remark"), max_length=200, blank=True)
+
+    problem = models.TextField(_("initial problem"), blank=True)
+    solution = models.TextField(_("solution / measure"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    challenges = models.TextField(_("challenges / obstacles"), blank=True)
+    interactions_note = models.TextField(
+        _("interactions (text)"),
+        blank=True,
+        help_text=_("What the concept says about interactions beyond links to other measures."),
+    )
+    interactions = models.ManyToManyField(
+        "self",
+        verbose_name=_("interacts with"),
+        symmetrical=False,
+        related_name="referenced_by",
+        blank=True,
+    )
+
+    # Implementation tracking (staff)
+    implementation_status = models.CharField(
+        _("implementation status"),
+        max_length=20,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
+    responsible_office = models.CharField(_("responsible office"), max_length=200, blank=True)
+    staff_notes = models.TextField(_("notes for staff"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[target_groups, actors])
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            *_range_constraints("personnel_cost"),
+            *_range_constraints("material_cost"),
+            *_range_constraints("time_horizon"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^4\.([1-9]|10)\.[0-9]+$"), name="measure_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        for prefix in ("personnel_cost", "material_cost", "time_horizon"):
+            for field, message in self._validate_range(prefix):
+                errors.setdefault(field, []).append(message)
+        for field, message in self._validate_code_in_field():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _validate_range(self, prefix: str):
+        low, high = getattr(self, f"{prefix}_min"), getattr(self, f"{prefix}_max")
+        if (low is None) != (high is None):
+            yield f"{prefix}_max", _("Give both ends of the range, or neither.")
+        elif low is not None and low > high:
+            yield f"{prefix}_max", _("The upper end cannot be below the lower end.")
+
+    def _validate_code_in_field(self):
+        if (
+            self.thematic_field_id
+            and self.code
+            and not self.code.startswith(f"{self.thematic_field.code}.")
+        ):
+            yield "code", _("The code must start with the thematic field's code.")
+
+
+class BestPractice(models.Model):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), related_name="best_practices", on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    group = models.CharField(
+        _("group"), max_length=100, blank=True, help_text=_("e.g. “Citybeispiele”")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["measure", "position", "id"]
+        verbose_name = _("best practice")
+        verbose_name_plural = _("best practices")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "title"], name="best_practice_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

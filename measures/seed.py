@@ -1,0 +1,83 @@
+from collections import Counter
+from pathlib import Path
+
+from fabtown.seeding import create_missing, read_json
+from measures.models import Actor, BestPractice, Measure, TargetGroup, ThematicField
+from measures.ratings import parse_costs, parse_time_horizon
+
+DATA = Path(__file__).resolve().parent / "data"
+_TEXT_FIELDS = [
+    "title",
+    "description",
+    "costs_as_printed",
+    "time_horizon_as_printed",
+    "problem",
+    "solution",
+    "impact",
+    "challenges",
+    "interactions_note",
+]
+
+
+def _rating_fields(entry: dict) -> dict:
+    costs = parse_costs(entry["costs_as_printed"])
+    horizon = parse_time_horizon(entry["time_horizon_as_printed"])
+    return {
+        "personnel_cost_min": costs.personnel.min,
+        "personnel_cost_max": costs.personnel.max,
+        "personnel_cost_remark": costs.personnel.remark,
+        "material_cost_min": costs.material.min,
+        "material_cost_max": costs.material.max,
+        "material_cost_remark": costs.material.remark,
+        "time_horizon_min": horizon.min,
+        "time_horizon_max": horizon.max,
+        "time_horizon_remark": horizon.remark,
+    }
+
+
+def load_catalogue(report: Counter) -> None:
+    data = read_json(DATA / "catalogue.json")
+    fields = {}
+    for position, entry in enumerate(data["thematic_fields"]):
+        fields[entry["code"]], _ = create_missing(
+            report,
+            ThematicField,
+            {"code": entry["code"]},
+            {
+                "title": entry["title"],
+                "group": entry["group"],
+                "introduction": entry["introduction"],
+                "position": position,
+            },
+        )
+
+    created_measures: dict[str, Measure] = {}
+    for position, entry in enumerate(data["measures"]):
+        field_code = entry["code"].rsplit(".", 1)[0]
+        values = {name: entry[name] for name in _TEXT_FIELDS}
+        values.update(_rating_fields(entry), thematic_field=fields[field_code], position=position)
+        measure, created = create_missing(report, Measure, {"code": entry["code"]}, values)
+        if not created:
+            continue
+        created_measures[entry["code"]] = measure
+        measure.target_groups.set(
+            [TargetGroup.objects.get_or_create(name=name)[0] for name in entry["target_groups"]]
+        )
+        measure.actors.set([Actor.objects.get_or_create(name=name)[0] for name in entry["actors"]])
+        for bp_position, practice in enumerate(entry["best_practices"]):
+            BestPractice.objects.create(
+                measure=measure,
+                title=practice["title"],
+                description=practice["description"],
+                url=practice["url"],
+                group=practice["group"],
+                position=bp_position,
+            )
+
+    # Interactions name other measures, so they are linked once all measures exist.
+    by_code = {m.code: m for m in Measure.objects.all()}
+    for entry in data["measures"]:
+        if entry["code"] in created_measures:
+            created_measures[entry["code"]].interactions.set(
+                [by_code[code] for code in entry["interactions"]]
+            )

@@ -1,0 +1,88 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+
+from fabtown.admin_base import DomainAdmin
+from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from producers.models import Producer, ProductCategory, ProductionForm
+
+
+class ProducerResource(LocationColumnsMixin, resources.ModelResource):
+    category = fields.Field(
+        attribute="category",
+        column_name="category",
+        widget=widgets.ForeignKeyWidget(ProductCategory, "slug"),
+    )
+    production_form = fields.Field(
+        attribute="production_form",
+        column_name="production_form",
+        widget=widgets.ForeignKeyWidget(ProductionForm, "code"),
+    )
+
+    class Meta:
+        model = Producer
+        import_id_fields = ["slug"]
+        skip_unchanged = True
+        report_skipped = True
+        fields = [
+            "slug", "name", "branch", "description", "products", "category", "production_form",
+            "founded_year", "at_location_since", "legal_form", "employees_min", "employees_max",
+            "employees_seasonal_peak", "production_area_min_m2", "production_area_max_m2",
+            "figures_note", "street", "postcode", "city", "longitude", "latitude",
+            "location_is_approximate", "website", "email", "phone", "opening_hours",
+            "has_showroom", "has_visible_production", "offers_tours", "offers_workshops",
+            "offers_repair", "has_online_shop", "sells_to_consumers", "sells_to_businesses",
+            "is_published", "source",
+        ]  # fmt: skip
+        export_order = fields
+
+
+@admin.register(ProductionForm)
+class ProductionFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(DomainAdmin):
+    list_display = ["__str__", "slug", "position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent"]
+
+
+@admin.register(Producer)
+class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
+    resource_classes = [ProducerResource]
+    list_display = [
+        "name", "branch", "category", "production_form", "is_published", "location_is_approximate",
+        "updated_at",
+    ]  # fmt: skip
+    list_filter = [
+        "is_published", "production_form", "category", "location_is_approximate",
+        "has_visible_production", "offers_tours", "offers_workshops", "offers_repair",
+        "has_online_shop", "sells_to_consumers", "sells_to_businesses",
+    ]  # fmt: skip
+    list_select_related = ["category__parent", "production_form"]
+    search_fields = ["name", "branch", "products", "description", "street", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "is_published", "branch", "category", "production_form",
+                           "description", "products"]}),
+        (_("Figures"), {"fields": [
+            ("founded_year", "at_location_since"), "legal_form",
+            ("employees_min", "employees_max", "employees_seasonal_peak"),
+            ("production_area_min_m2", "production_area_max_m2"), "figures_note",
+        ]}),
+        (_("Location and contact"), {"fields": [
+            "street", ("postcode", "city"), "location", "location_is_approximate",
+            "website", "email", "phone", "opening_hours",
+        ]}),
+        (_("Offerings"), {"fields": [
+            ("has_showroom", "has_visible_production"), ("offers_tours", "offers_workshops"),
+            ("offers_repair", "has_online_shop"), ("sells_to_consumers", "sells_to_businesses"),
+        ]}),
+        (_("Source"), {"fields": ["source"]}),
+    ]  # fmt: skip

@@ -1,0 +1,251 @@
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Years the registry accepts for founding and "at this location since" (the oldest urban
+# producers in Bochum, such as the Fiege brewery, go back to the 19th century).
+MIN_YEAR = 1800
+MAX_YEAR = 2100
+
+
+class ProductionForm(models.Model):
+    """A form of urban production (seed chapter 2)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("form of urban production")
+        verbose_name_plural = _("forms of urban production")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductCategory(models.Model):
+    """Product categories of seed chapter 3.1; a category with a parent is a sub-group."""
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        related_name="children",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="product_category_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="product_category_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        self._validate_no_cycle()
+
+    def _validate_no_cycle(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("A category cannot be placed below itself or its sub-groups.")}
+                )
+            ancestor = ancestor.parent
+
+
+class ProducerQuerySet(models.QuerySet):
+    def published(self) -> "ProducerQuerySet":
+        return self.filter(is_published=True)
+
+    def with_taxonomy(self) -> "ProducerQuerySet":
+        return self.select_related("category__parent", "production_form")
+
+
+class Producer(models.Model):
+    """An urban producer in Bochum: the registry behind the public directory."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    branch = models.CharField(
+        _("branch"), max_length=200, blank=True, help_text=_("e.g. “Kaffeerösterei & Café”")
+    )
+    products = models.TextField(_("products"), blank=True)
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("product category"),
+        related_name="producers",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    production_form = models.ForeignKey(
+        ProductionForm,
+        verbose_name=_("form of urban production"),
+        related_name="producers",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    # Figures of seed Tabelle 1
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    at_location_since = models.PositiveSmallIntegerField(
+        _("at this location since"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    legal_form = models.CharField(_("legal form"), max_length=120, blank=True)
+    employees_min = models.PositiveIntegerField(
+        _("employees (year-round, from)"), null=True, blank=True
+    )
+    employees_max = models.PositiveIntegerField(
+        _("employees (year-round, to)"), null=True, blank=True
+    )
+    employees_seasonal_peak = models.PositiveIntegerField(
+        _("employees in the peak season"), null=True, blank=True
+    )
+    production_area_min_m2 = models.PositiveIntegerField(
+        _("production area from (m²)"), null=True, blank=True
+    )
+    production_area_max_m2 = models.PositiveIntegerField(
+        _("production area to (m²)"), null=True, blank=True
+    )
+    figures_note = models.TextField(
+        _("note on the figures"),
+        blank=True,
+        help_text=_("The figures as the source states them, e.g. “12 + 2” or “ca. 100 qm”."),
+    )
+
+    # Where and how to reach the business (business data, published with the profile)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, default="Bochum")
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        _("location is approximate"),
+        default=False,
+        help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("business e-mail"), blank=True)
+    phone = models.CharField(_("business phone"), max_length=40, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    # Offerings
+    has_showroom = models.BooleanField(_("showroom"), default=False)
+    has_visible_production = models.BooleanField(_("visible production"), default=False)
+    offers_tours = models.BooleanField(_("tours"), default=False)
+    offers_workshops = models.BooleanField(_("workshops"), default=False)
+    offers_repair = models.BooleanField(_("repair"), default=False)
+    has_online_shop = models.BooleanField(_("online shop"), default=False)
+    sells_to_consumers = models.BooleanField(_("sells to consumers (B2C)"), default=False)
+    sells_to_businesses = models.BooleanField(_("sells to businesses (B2B)"), default=False)
+
+    is_published = models.BooleanField(_("published"), default=False)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employees_min__lte=F("employees_max"))
+                | Q(employees_min__isnull=True)
+                | Q(employees_max__isnull=True),
+                name="producer_employees_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(production_area_min_m2__lte=F("production_area_max_m2"))
+                | Q(production_area_min_m2__isnull=True)
+                | Q(production_area_max_m2__isnull=True),
+                name="producer_area_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(at_location_since__gte=F("founded_year"))
+                | Q(founded_year__isnull=True)
+                | Q(at_location_since__isnull=True),
+                name="producer_location_after_founding",
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=MIN_YEAR, founded_year__lte=MAX_YEAR),
+                name="producer_founded_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[0-9]{5}$"),
+                name="producer_postcode_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(location__isnull=False),
+                name="producer_published_has_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        for check in (
+            self._validate_employees,
+            self._validate_area,
+            self._validate_years,
+            self._validate_published_location,
+        ):
+            for field, message in check():
+                errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _validate_employees(self):
+        low, high, peak = self.employees_min, self.employees_max, self.employees_seasonal_peak
+        if None not in (low, high) and low > high:
+            yield "employees_max", _("Must not be smaller than the lower figure.")
+        if None not in (peak, high) and peak < high:
+            yield "employees_seasonal_peak", _("The peak season cannot have fewer employees.")
+
+    def _validate_area(self):
+        low, high = self.production_area_min_m2, self.production_area_max_m2
+        if None not in (low, high) and low > high:
+            yield "production_area_max_m2", _("Must not be smaller than the lower figure.")
+
+    def _validate_years(self):
+        founded, here_since = self.founded_year, self.at_location_since
+        if None not in (founded, here_since) and here_since < founded:
+            yield "at_location_since", _("Cannot be earlier than the founding year.")
+
+    def _validate_published_location(self):
+        if self.is_published and self.location is None:
+            yield "location", _("A published producer needs a location for the map.")

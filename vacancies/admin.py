@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+
+from fabtown.admin_base import DomainAdmin
+from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
+from vacancies.services import site_record_initial_status, site_set_status
+
+
+class SiteResource(LocationColumnsMixin, resources.ModelResource):
+    """Spreadsheet columns of a site. Owner data and internal notes are never part of it:
+    exports leave the admin, and personal data stays in the admin (DSGVO)."""
+
+    class Meta:
+        model = Site
+        skip_unchanged = True
+        report_skipped = True
+        fields = [
+            "id", "name", "kind", "description", "street", "postcode", "city", "longitude",
+            "latitude", "location_is_approximate", "floor_area_m2", "is_ground_floor",
+            "has_shop_window", "equipment", "rent_eur_per_month", "rent_is_public",
+            "available_from", "last_verified", "source", "is_published",
+        ]  # fmt: skip
+        export_order = fields
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        super().import_instance(instance, row, **kwargs)
+        # status changes go through the status history, not through spreadsheets
+        if instance.pk is None:
+            instance.status = Site._meta.get_field("status").default
+
+
+class InSearchAreaFilter(admin.SimpleListFilter):
+    title = _("search area")
+    parameter_name = "search_area"
+
+    def lookups(self, request, model_admin):
+        return [(str(area.pk), area.name) for area in SearchArea.objects.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        area = SearchArea.objects.filter(pk=self.value()).first()
+        return queryset.in_search_area(area) if area else queryset.none()
+
+
+class SiteStatusChangeInline(admin.TabularInline):
+    model = SiteStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InterimUseInline(admin.TabularInline):
+    model = InterimUse
+    fields = ["title", "users", "starts_on", "ends_on", "dates_are_approximate"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Site)
+class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
+    resource_classes = [SiteResource]
+    list_display = [
+        "name", "kind", "status", "floor_area_m2", "has_shop_window", "is_published",
+        "location_is_approximate", "last_verified",
+    ]  # fmt: skip
+    list_filter = [
+        "status", "kind", InSearchAreaFilter, "is_published", "is_ground_floor",
+        "has_shop_window", "suitable_forms", "location_is_approximate",
+    ]  # fmt: skip
+    search_fields = ["name", "street", "postcode", "description", "owner_name"]
+    filter_horizontal = ["suitable_forms"]
+    inlines = [SiteStatusChangeInline, InterimUseInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "status", "is_published", "description"]}),
+        (_("Location"), {"fields": [
+            "street", ("postcode", "city"), "location", "location_is_approximate", "footprint",
+        ]}),
+        (_("The space"), {"fields": [
+            "floor_area_m2", ("is_ground_floor", "has_shop_window"), "equipment",
+            ("rent_eur_per_month", "rent_is_public"), "available_from", "suitable_forms",
+        ]}),
+        (_("Owner (confidential, staff only)"), {"fields": ["owner_name", "owner_contact"]}),
+        (_("Maintenance"), {"fields": ["last_verified", "source", "internal_notes"]}),
+    ]  # fmt: skip
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            site_record_initial_status(site=obj, by=request.user)
+            return
+        new_status = obj.status
+        obj.status = Site.objects.values_list("status", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        site_set_status(site=obj, status=new_status, by=request.user)
+
+
+@admin.register(SearchArea)
+class SearchAreaAdmin(DomainAdmin):
+    list_display = ["name", "production_type", "customer_frequency", "area_is_approximate"]
+    list_filter = ["customer_frequency", "production_form", "area_is_approximate"]
+    search_fields = ["name", "production_type"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(InterimUse)
+class InterimUseAdmin(DomainAdmin):
+    list_display = ["title", "site", "users", "starts_on", "ends_on", "dates_are_approximate"]
+    list_filter = ["dates_are_approximate", "site__kind"]
+    list_select_related = ["site"]
+    search_fields = ["title", "users", "site__name", "description"]
+    autocomplete_fields = ["site", "producers"]
+    date_hierarchy = "starts_on"
