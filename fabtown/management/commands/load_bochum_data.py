@@ -31,4 +31,5 @@ class Command(BaseCommand):
         for key in sorted(report):
             if key.endswith("created") and options["verbosity"] > 1:
                 self.stdout.write(f"  {key}: {report[key]}")
-        self.stdout.write(f"Bochum data: {created} records created, {kept} already present.")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Bochum data: {created} records created, {kept} already present.")

@@ -1,0 +1,34 @@
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's synchronous API runs an event loop in the test thread; the ORM calls made
+# by the tests themselves around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def bochum_data(db):
+    """The Bochum data as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_bochum_data", verbosity=0)
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import SuperuserFactory
+
+    return SuperuserFactory()
+
+
+@pytest.fixture
+def admin_client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

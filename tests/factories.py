@@ -1,0 +1,167 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import GEOSGeometry
+
+from label.models import FeeTier, LabelApplication, Membership
+from measures.models import Measure, ThematicField
+from producers.models import Producer, ProductCategory, ProductionForm
+from vacancies.models import InterimUse, SearchArea, Site
+
+# Bochum city centre, Dr.-Ruer-Platz
+BOCHUM_CENTRE_WKT = "SRID=4326;POINT(7.2163 51.4818)"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(extracted)
+        if create:
+            self.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class SuperuserFactory(StaffFactory):
+    is_superuser = True
+
+
+class ProductionFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductionForm
+        django_get_or_create = ["code"]
+
+    code = "manufactory-repair-craft"
+    name = "Urbane Manufaktur, Reparaturbetriebe und Handwerk"
+
+
+class ProductCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductCategory
+
+    name = factory.Sequence(lambda n: f"Kategorie {n}")
+    slug = factory.Sequence(lambda n: f"kategorie-{n}")
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+
+    name = factory.Sequence(lambda n: f"Manufaktur {n}")
+    slug = factory.Sequence(lambda n: f"manufaktur-{n}")
+    branch = "Geigenbau"
+    category = factory.SubFactory(ProductCategoryFactory)
+    production_form = factory.SubFactory(ProductionFormFactory)
+    location = factory.LazyFunction(lambda: GEOSGeometry(BOCHUM_CENTRE_WKT))
+    postcode = "44787"
+    is_published = True
+
+
+class SearchAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SearchArea
+
+    name = factory.Sequence(lambda n: f"Suchraum {n}")
+    slug = factory.Sequence(lambda n: f"suchraum-{n}")
+    production_type = "Urbane Manufakturen"
+    customer_frequency = "medium"
+    area = factory.LazyFunction(
+        lambda: GEOSGeometry(
+            "SRID=4326;MULTIPOLYGON(((7.21 51.48, 7.22 51.48, 7.22 51.49, 7.21 51.49, 7.21 51.48)))"
+        )
+    )
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    name = factory.Sequence(lambda n: f"Ladenlokal {n}")
+    kind = "vacant_unit"
+    street = "Kortumstraße 1"
+    postcode = "44787"
+    location = factory.LazyFunction(lambda: GEOSGeometry(BOCHUM_CENTRE_WKT))
+    floor_area_m2 = 80
+    is_ground_floor = True
+    has_shop_window = True
+    owner_name = "Erika Mustereigentümerin"
+    owner_contact = "erika.eigentuemerin@example.org, 0234 999999"
+    is_published = True
+
+
+class InterimUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterimUse
+
+    site = factory.SubFactory(SiteFactory)
+    title = factory.Sequence(lambda n: f"Pop-up {n}")
+    users = "Grubenholz"
+    starts_on = datetime.date(2021, 9, 1)
+    ends_on = datetime.date(2021, 10, 31)
+
+
+class ThematicFieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThematicField
+        django_get_or_create = ["code"]
+
+    code = "4.6"
+    title = "Sensibilisierung der Stadtgesellschaft"
+    group = "supporting"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    thematic_field = factory.SubFactory(ThematicFieldFactory)
+    code = factory.Sequence(lambda n: f"4.6.{n + 1}")
+    title = factory.Sequence(lambda n: f"Maßnahme {n}")
+    description = "Beschreibung"
+
+
+class FeeTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeTier
+
+    name = factory.Sequence(lambda n: f"Stufe {n}")
+    min_employees = 0
+    max_employees = 5
+    monthly_fee_eur = 10
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    producer = factory.SubFactory(ProducerFactory)
+    kind = "regular"
+    valid_from = datetime.date(2026, 1, 1)
+    valid_until = datetime.date(2026, 12, 31)
+
+
+class LabelApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LabelApplication
+
+    company_name = factory.Sequence(lambda n: f"Werkstatt {n}")
+    contact_name = "Max Antragsteller"
+    contact_email = "max.antragsteller@example.org"
+    contact_phone = "0234 123456"
+    stage_product_design = True
+    stage_manufacturing = True
+    seat_postcode = "44787"
+    full_time_staff = 1
+    quality_statement = "Handgefertigt in Bochum."
