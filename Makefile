@@ -12,9 +12,9 @@ PORT ?= 8000
 WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$(scripts/localdb url)}"
 MANAGE = $(WITH_DB) $(PY) manage.py
 
-.PHONY: run test setup system-deps venv db stop migrate data translations check lint format
+.PHONY: run test setup system-deps venv db stop migrate data static translations check lint format
 
-run: setup data
+run: setup data static
 	@$(MANAGE) ensure_local_admin
 	@echo "FabTown Bochum runs at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the database."
 	@$(MANAGE) runserver $(HOST):$(PORT)
@@ -46,6 +46,9 @@ migrate:
 
 data:
 	@$(MANAGE) load_bochum_data
+
+static:
+	@$(MANAGE) collectstatic --no-input -v 0
 
 translations:
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=.local -v 0

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
 CADASTRE_SRID = 25832  # ETRS89 / UTM zone 32N, the reference system of Bochum's cadastre
@@ -24,6 +24,19 @@ def _number(value) -> Decimal | None:
         return Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a readable key; an unknown key is a row error, not a crash."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("There is no %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
 
 
 class LocationColumnsMixin(resources.ModelResource):

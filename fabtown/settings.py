@@ -174,6 +174,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # SQL with its parameters (owner contacts, applicants' data) is never logged.
+        "django.db.backends": {"level": "INFO", "propagate": True},
+    },
 }
 
 if TESTING:

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validators import validate_postcode
 from producers.models import Producer
 
 # Seed chapter 5: the monthly fee is staggered by company size, "zwischen 5 bis 50 € im Monat".
@@ -143,7 +144,9 @@ class LabelApplication(models.Model):
     stage_manufacturing = models.BooleanField(_("manufacturing in Bochum"), default=False)
     stage_finishing = models.BooleanField(_("finishing in Bochum"), default=False)
     seat_street = models.CharField(_("seat or shop: street"), max_length=200, blank=True)
-    seat_postcode = models.CharField(_("seat or shop: postcode"), max_length=5, blank=True)
+    seat_postcode = models.CharField(
+        _("seat or shop: postcode"), max_length=5, blank=True, validators=[validate_postcode]
+    )
     seat_city = models.CharField(_("seat or shop: city"), max_length=100, default="Bochum")
     full_time_staff = models.PositiveIntegerField(_("full-time staff"), default=0)
     is_founder_or_startup = models.BooleanField(_("founder or start-up"), default=False)

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from fabtown.admin_base import DomainAdmin
-from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
 from producers.models import Producer, ProductCategory, ProductionForm
 
 
@@ -11,17 +11,18 @@ class ProducerResource(LocationColumnsMixin, resources.ModelResource):
     category = fields.Field(
         attribute="category",
         column_name="category",
-        widget=widgets.ForeignKeyWidget(ProductCategory, "slug"),
+        widget=LookupWidget(ProductCategory, "slug"),
     )
     production_form = fields.Field(
         attribute="production_form",
         column_name="production_form",
-        widget=widgets.ForeignKeyWidget(ProductionForm, "code"),
+        widget=LookupWidget(ProductionForm, "code"),
     )
 
     class Meta:
         model = Producer
         import_id_fields = ["slug"]
+        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
         fields = [

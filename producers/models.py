@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validators import validate_postcode
+
 # Years the registry accepts for founding and "at this location since" (the oldest urban
 # producers in Bochum, such as the Fiege brewery, go back to the 19th century).
 MIN_YEAR = 1800
@@ -144,7 +146,9 @@ class Producer(models.Model):
 
     # Where and how to reach the business (business data, published with the profile)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
+    )
     city = models.CharField(_("city"), max_length=100, default="Bochum")
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     location_is_approximate = models.BooleanField(

@@ -14,6 +14,7 @@ class SiteResource(LocationColumnsMixin, resources.ModelResource):
 
     class Meta:
         model = Site
+        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
         fields = [

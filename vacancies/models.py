@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validators import validate_postcode
 from producers.models import Producer, ProductionForm
 
 
@@ -82,7 +83,9 @@ class Site(models.Model):
     kind = models.CharField(_("kind of site"), max_length=20, choices=SiteKind.choices)
     description = models.TextField(_("description"), blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
+    )
     city = models.CharField(_("city"), max_length=100, default="Bochum")
     location = models.PointField(_("location"), srid=4326)
     location_is_approximate = models.BooleanField(

@@ -37,3 +37,11 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def save_screenshot(page, name: str) -> None:
+    """Keep a screenshot as a test artefact (test-artifacts/, ignored by git)."""
+    from tests.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

@@ -1,0 +1,118 @@
+"""Smoke tests of the staff admin: every model's changelist, add and change page."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from measures.models import Measure
+from producers.models import Producer
+from tests.factories import (
+    FeeTierFactory,
+    InterimUseFactory,
+    LabelApplicationFactory,
+    MembershipFactory,
+    SiteFactory,
+    StaffFactory,
+)
+from vacancies.models import Site
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def full_data(bochum_data):
+    """The Bochum data plus one record of every kind that the seeds have none of."""
+    MembershipFactory(producer=Producer.objects.get(slug="roestart"), fee_tier=FeeTierFactory())
+    LabelApplicationFactory()
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_every_changelist_add_and_change_page_opens(client, superuser, full_data, model):
+    client.force_login(superuser)
+    instance = model.objects.first()
+    assert instance is not None, f"no {model._meta.label} to open"
+    for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", instance.pk)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_changelists_take_a_constant_number_of_queries(
+    client, superuser, full_data, model, django_assert_max_num_queries
+):
+    """Reason: list_select_related and filter lookups keep a page to a fixed set of queries,
+    whatever the number of rows (sessions, user, count, rows, filter choices, ~15 at most)."""
+    client.force_login(superuser)
+    with django_assert_max_num_queries(20):
+        assert client.get(_url(model, "changelist")).status_code == 200
+
+
+def test_changing_a_sites_status_in_the_admin_records_its_history(client):
+    clerk = StaffFactory(is_superuser=True)
+    site = SiteFactory(status="vacant")
+    client.force_login(clerk)
+    form = client.get(_url(Site, "change", site.pk)).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "suitable_forms"}
+    data.update(
+        {
+            "status": "reserved",
+            "location": site.location.geojson,
+            "status_changes-TOTAL_FORMS": 0,
+            "status_changes-INITIAL_FORMS": 0,
+            "interim_uses-TOTAL_FORMS": 0,
+            "interim_uses-INITIAL_FORMS": 0,
+        }
+    )
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = client.post(_url(Site, "change", site.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    change = site.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        "vacant",
+        "reserved",
+        clerk,
+    )
+
+
+def test_every_edit_is_kept_in_the_history_with_its_author(client, superuser, bochum_data):
+    measure = Measure.objects.get(code="4.7.2")
+    client.force_login(superuser)
+    response = client.get(_url(Measure, "change", measure.pk))
+    assert response.status_code == 200
+    measure.implementation_status = "planned"
+    measure._history_user = superuser
+    measure.save()
+    latest = measure.history.first()
+    assert latest.implementation_status == "planned" and latest.history_user == superuser
+    history_page = client.get(_url(Measure, "history", measure.pk))
+    assert history_page.status_code == 200
+
+
+def test_owner_data_is_shown_to_staff_in_the_admin(client, superuser):
+    site = SiteFactory()
+    client.force_login(superuser)
+    page = client.get(_url(Site, "change", site.pk)).content.decode()
+    assert site.owner_name in page and "erika.eigentuemerin@example.org" in page
+
+
+def test_interim_uses_are_listed_on_their_site(client, superuser):
+    use = InterimUseFactory()
+    client.force_login(superuser)
+    assert use.title in client.get(_url(Site, "change", use.site.pk)).content.decode()
+
+
+def test_approximate_coordinates_are_visible_to_staff(client, superuser, bochum_data):
+    client.force_login(superuser)
+    response = client.get(_url(Producer, "changelist"), {"location_is_approximate__exact": "1"})
+    assert response.status_code == 200
+    assert (
+        response.context["cl"].result_count
+        == Producer.objects.filter(location_is_approximate=True).count()
+        > 0
+    )

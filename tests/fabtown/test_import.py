@@ -1,0 +1,91 @@
+"""Spreadsheet import of producers and sites: bad rows are reported, good rows are kept."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from producers.admin import ProducerResource
+from producers.models import Producer
+from tests.factories import ProductCategoryFactory, ProductionFormFactory, SiteFactory
+from vacancies.admin import SiteResource
+from vacancies.models import Site
+
+pytestmark = pytest.mark.django_db
+
+PRODUCERS_CSV = (
+    "slug,name,category,production_form,founded_year,employees_min,employees_max,"
+    "postcode,longitude,latitude,easting_25832,northing_25832,is_published\n"
+    "geigen-ok,Geigenbau Gut,musik,manufactory-repair-craft,2018,1,1,44787,7.2163,51.4818,,,1\n"
+    "baeckerei-utm,Bäckerei UTM,musik,manufactory-repair-craft,1990,3,4,44787,"
+    ",,376143.66,5704913.72,1\n"
+    "kaputt,Kaputt GmbH,musik,manufactory-repair-craft,2020,9,2,4478,abc,51.48,,,1\n"
+    "unbekannt,Unbekannte Kategorie,gibtsnicht,manufactory-repair-craft,2020,1,1,44787,,,,,0\n"
+)
+
+
+@pytest.fixture
+def taxonomy():
+    ProductCategoryFactory(slug="musik", name="Musikinstrumente")
+    ProductionFormFactory()
+
+
+def _dataset(text):
+    import tablib
+
+    return tablib.Dataset().load(text, format="csv")
+
+
+def test_an_import_keeps_the_good_rows_and_reports_the_bad_ones(taxonomy):
+    result = ProducerResource().import_data(_dataset(PRODUCERS_CSV), dry_run=False)
+    assert not result.has_errors()
+    assert sorted(Producer.objects.values_list("slug", flat=True)) == ["baeckerei-utm", "geigen-ok"]
+    invalid = {row.number: row.error_dict for row in result.invalid_rows}
+    assert set(invalid) == {3, 4}
+    assert {"employees_max", "postcode", "location"} <= set(invalid[3])
+    assert "category" in invalid[4]
+
+
+def test_coordinates_in_epsg_25832_are_accepted(taxonomy):
+    ProducerResource().import_data(_dataset(PRODUCERS_CSV), dry_run=False)
+    point = Producer.objects.get(slug="baeckerei-utm").location
+    assert point.srid == 4326
+    assert (round(point.x, 4), round(point.y, 4)) == (7.2163, 51.4818)
+
+
+def test_an_export_reads_back_unchanged(taxonomy):
+    ProducerResource().import_data(_dataset(PRODUCERS_CSV), dry_run=False)
+    exported = ProducerResource().export()
+    again = ProducerResource().import_data(exported, dry_run=False)
+    assert not again.has_errors() and not again.has_validation_errors()
+    assert {row.import_type for row in again.rows} == {"skip"}
+
+
+def test_a_site_import_cannot_set_owner_data_or_status():
+    site = SiteFactory(status="let")
+    csv = (
+        "id,name,kind,longitude,latitude,owner_name\n"
+        f"{site.pk},{site.name},vacant_unit,7.2163,51.4818,Geheim\n"
+        ",Neues Ladenlokal,vacant_unit,7.2170,51.4820,Geheim\n"
+    )
+    result = SiteResource().import_data(_dataset(csv), dry_run=False)
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert not Site.objects.filter(owner_name="Geheim").exists()
+    assert Site.objects.get(name="Neues Ladenlokal").status == "vacant"
+
+
+def test_the_admin_import_confirms_the_good_rows_despite_bad_ones(client, superuser, taxonomy):
+    client.force_login(superuser)
+    url = reverse("admin:producers_producer_import")
+    upload = SimpleUploadedFile("producers.csv", PRODUCERS_CSV.encode(), "text/csv")
+    preview = client.post(url, {"format": 0, "import_file": upload, "resource": 0})
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert preview.context.get("confirm_form")
+    assert "Kaputt GmbH" in page  # the invalid row is listed with its errors
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    done = client.post(reverse("admin:producers_producer_process_import"), data, follow=True)
+    assert done.status_code == 200
+    assert sorted(Producer.objects.values_list("slug", flat=True)) == ["baeckerei-utm", "geigen-ok"]
+    messages = [str(m) for m in done.context["messages"]]
+    assert any("Row 3" in m or "Zeile 3" in m for m in messages), messages
