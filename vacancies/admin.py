@@ -88,7 +88,10 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
             "floor_area_m2", ("is_ground_floor", "has_shop_window"), "equipment",
             ("rent_eur_per_month", "rent_is_public"), "available_from", "suitable_forms",
         ]}),
-        (_("Owner (confidential, staff only)"), {"fields": ["owner_name", "owner_contact"]}),
+        (
+            _("Owner (confidential, staff only)"),
+            {"fields": ["owner_name", "owner_contact"], "classes": ["confidential"]},
+        ),
         (_("Maintenance"), {"fields": ["last_verified", "source", "internal_notes"]}),
     ]  # fmt: skip
 
