@@ -30,8 +30,7 @@ class TargetGroupAdmin(admin.ModelAdmin):
 @admin.register(Measure)
 class MeasureAdmin(DomainAdmin):
     list_display = [
-        "code", "title", "thematic_field", "personnel_cost_min", "personnel_cost_max",
-        "material_cost_min", "material_cost_max", "time_horizon_min", "time_horizon_max",
+        "code", "title", "field_code", "personnel_cost", "material_cost", "time_horizon",
         "implementation_status",
     ]  # fmt: skip
     list_display_links = ["code", "title"]
@@ -44,6 +43,23 @@ class MeasureAdmin(DomainAdmin):
     search_fields = ["code", "title", "description", "problem", "solution"]
     filter_horizontal = ["target_groups", "actors", "interactions"]
     inlines = [BestPracticeInline]
+
+    @admin.display(description=_("field"), ordering="thematic_field__position")
+    def field_code(self, measure: Measure) -> str:
+        return measure.thematic_field.code
+
+    @admin.display(description=_("personnel cost"))
+    def personnel_cost(self, measure: Measure) -> str:
+        return measure.personnel_cost_label
+
+    @admin.display(description=_("material cost"))
+    def material_cost(self, measure: Measure) -> str:
+        return measure.material_cost_label
+
+    @admin.display(description=_("time horizon"))
+    def time_horizon(self, measure: Measure) -> str:
+        return measure.time_horizon_label
+
     fieldsets = [
         (None, {"fields": ["code", "title", "thematic_field", "position", "description"]}),
         (_("Who"), {"fields": ["target_groups", "actors"]}),

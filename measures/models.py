@@ -38,6 +38,26 @@ MATERIAL_COST_DEFINITIONS = {
 }
 
 
+# Short words for lists and filters; the choices above carry the seed's definitions.
+TIME_HORIZON_SHORT_LABELS = {
+    TimeHorizon.SHORT: _("short term"),
+    TimeHorizon.MEDIUM: _("medium term"),
+    TimeHorizon.LONG: _("long term"),
+}
+
+
+_COST_LABELS = dict(CostLevel.choices)
+
+
+def range_label(low: int | None, high: int | None, labels: dict) -> str:
+    """“medium–high”, “low”, or “–” when the concept gives no level."""
+    if low is None:
+        return "–"
+    if low == high:
+        return str(labels[low])
+    return f"{labels[low]}–{labels[high]}"
+
+
 class ImplementationStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("not started")
     PLANNED = "planned", _("planned")
@@ -204,6 +224,18 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def personnel_cost_label(self) -> str:
+        return range_label(self.personnel_cost_min, self.personnel_cost_max, _COST_LABELS)
+
+    @property
+    def material_cost_label(self) -> str:
+        return range_label(self.material_cost_min, self.material_cost_max, _COST_LABELS)
+
+    @property
+    def time_horizon_label(self) -> str:
+        return range_label(self.time_horizon_min, self.time_horizon_max, TIME_HORIZON_SHORT_LABELS)
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
