@@ -5,6 +5,23 @@ from import_export import fields, resources
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
 from producers.models import Producer, ProductCategory, ProductionForm
+from vacancies.admin_filters import InSearchAreaFilter
+
+
+class LabelMemberFilter(admin.SimpleListFilter):
+    title = _("“Made by Bochum” label")
+    parameter_name = "label"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("current label member")), ("no", _("no label"))]
+
+    def queryset(self, request, queryset):
+        members = Producer.objects.label_members()
+        if self.value() == "yes":
+            return queryset.filter(pk__in=members.values("pk"))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=members.values("pk"))
+        return queryset
 
 
 class ProducerResource(LocationColumnsMixin, resources.ModelResource):
@@ -61,7 +78,8 @@ class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
         "updated_at",
     ]  # fmt: skip
     list_filter = [
-        "is_published", "production_form", "category", "location_is_approximate",
+        "is_published", LabelMemberFilter, "production_form", "category", InSearchAreaFilter,
+        "location_is_approximate",
         "has_visible_production", "offers_tours", "offers_workshops", "offers_repair",
         "has_online_shop", "sells_to_consumers", "sells_to_businesses",
     ]  # fmt: skip

@@ -81,6 +81,17 @@ class ProducerQuerySet(models.QuerySet):
     def with_taxonomy(self) -> "ProducerQuerySet":
         return self.select_related("category__parent", "production_form")
 
+    def within(self, area) -> "ProducerQuerySet":
+        """Producers whose point lies inside `area` (a polygon geometry)."""
+        return self.filter(location__within=area)
+
+    def label_members(self, on=None) -> "ProducerQuerySet":
+        """Producers with a current regular membership, i.e. the right to the label."""
+        from label.models import Membership, MembershipKind
+
+        current = Membership.objects.current(on=on).filter(kind=MembershipKind.REGULAR)
+        return self.filter(pk__in=current.values("producer_id"))
+
 
 class Producer(models.Model):
     """An urban producer in Bochum: the registry behind the public directory."""

@@ -4,6 +4,7 @@ from import_export import resources
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import site_record_initial_status, site_set_status
 
@@ -30,20 +31,6 @@ class SiteResource(LocationColumnsMixin, resources.ModelResource):
         # status changes go through the status history, not through spreadsheets
         if instance.pk is None:
             instance.status = Site._meta.get_field("status").default
-
-
-class InSearchAreaFilter(admin.SimpleListFilter):
-    title = _("search area")
-    parameter_name = "search_area"
-
-    def lookups(self, request, model_admin):
-        return [(str(area.pk), area.name) for area in SearchArea.objects.only("pk", "name")]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        area = SearchArea.objects.filter(pk=self.value()).first()
-        return queryset.in_search_area(area) if area else queryset.none()
 
 
 class SiteStatusChangeInline(admin.TabularInline):

@@ -72,8 +72,9 @@ class SiteQuerySet(models.QuerySet):
     def on_offer(self) -> "SiteQuerySet":
         return self.published().filter(status__in=[SiteStatus.VACANT, SiteStatus.RESERVED])
 
-    def in_search_area(self, area: SearchArea) -> "SiteQuerySet":
-        return self.filter(location__within=area.area)
+    def within(self, area) -> "SiteQuerySet":
+        """Sites whose point lies inside `area` (a polygon geometry)."""
+        return self.filter(location__within=area)
 
 
 class Site(models.Model):

@@ -23,7 +23,7 @@ def test_sites_are_found_by_search_area():
     area = SearchAreaFactory()
     inside = SiteFactory(location=GEOSGeometry("SRID=4326;POINT(7.215 51.485)"))
     SiteFactory(location=GEOSGeometry("SRID=4326;POINT(7.30 51.50)"))
-    assert list(Site.objects.in_search_area(area)) == [inside]
+    assert list(Site.objects.within(area.area)) == [inside]
 
 
 def test_on_offer_means_published_and_still_available():
