@@ -32,6 +32,13 @@ class SiteResource(LocationColumnsMixin, resources.ModelResource):
         if instance.pk is None:
             instance.status = Site._meta.get_field("status").default
 
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create and instance.pk is not None:
+            site_record_initial_status(
+                site=instance, by=kwargs.get("user"), note=_("spreadsheet import")
+            )
+
 
 class SiteStatusChangeInline(admin.TabularInline):
     model = SiteStatusChange

@@ -1,0 +1,46 @@
+"""Staff import a spreadsheet of sites in the admin: the bad row is reported, the rest lands."""
+
+import pytest
+
+from tests.browser.conftest import save_screenshot
+from tests.factories import SuperuserFactory
+from vacancies.models import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SITES_CSV = (
+    "name,kind,street,postcode,longitude,latitude,floor_area_m2,has_shop_window\n"
+    "Ladenlokal Brückstraße 10,vacant_unit,Brückstraße 10,44787,7.2150,51.4850,65,1\n"
+    "Werkstatt Dorstener Straße 5,vacant_unit,Dorstener Straße 5,44787,7.2090,51.4890,120,0\n"
+    "Irgendwo,vacant_unit,Nirgendweg 1,447,,,-5,1\n"
+)
+
+
+def test_staff_import_sites_and_keep_the_good_rows(page, live_server, tmp_path):
+    SuperuserFactory(username="redaktion")
+    upload = tmp_path / "leerstaende.csv"
+    upload.write_text(SITES_CSV, encoding="utf-8")
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/vacancies/site/import/")
+    page.get_by_label("Benutzername").fill("redaktion")
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_role("button", name="Anmelden").click()
+
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.locator("select[name=format]").select_option(label="csv")
+    page.get_by_role("button", name="Absenden").click()
+
+    # the preview names the bad row and still offers to import the good ones
+    page.get_by_text("Irgendwo").first.wait_for()
+    save_screenshot(page, "admin-site-import-preview")
+    page.get_by_role("button", name="Import bestätigen").click()
+    page.wait_for_url(f"{live_server.url}/admin/vacancies/site/")
+    assert "Zeile 3 wurde nicht importiert" in page.locator("ul.messagelist").inner_text()
+
+    assert sorted(Site.objects.values_list("name", flat=True)) == [
+        "Ladenlokal Brückstraße 10",
+        "Werkstatt Dorstener Straße 5",
+    ]
+    # the status history of an imported site starts with its import, by whom it was imported
+    first = Site.objects.get(name="Ladenlokal Brückstraße 10").status_changes.get()
+    assert (first.to_status, first.changed_by.username) == ("vacant", "redaktion")
