@@ -19,8 +19,13 @@ run: setup data static
 	@echo "FabTown Bochum runs at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the database."
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
-test: setup check
+test: setup check node_modules/.installed
 	@FABTOWN_TESTING=1 $(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility checks of the browser tests
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
 
 setup: system-deps venv db translations migrate
 

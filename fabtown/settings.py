@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fabtown.context_processors.site",
             ],
         },
     },
@@ -134,6 +135,23 @@ LEAFLET_CONFIG = {
     ],
     "RESET_VIEW": False,
 }
+
+# --- Who runs the site (imprint, contact route, accessibility feedback) ----------------------
+OPERATOR_NAME = env_str(
+    "OPERATOR_NAME", default="Stadt Bochum – Wirtschaftsförderung (Beispielangabe)"
+)
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", default="Bitte OPERATOR_ADDRESS setzen")
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", default="fabtown@example.org")
+FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", default=CONTACT_EMAIL)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="FabTown Bochum <noreply@example.org>")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 
 # --- Security (production: DEBUG=0) -----------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

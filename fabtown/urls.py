@@ -1,7 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from fabtown import views
 
 admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
@@ -9,5 +11,15 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
+# German without a prefix (/produzenten/), English under /en/ (/en/producers/)
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("producers.urls")),
+    path("", include("vacancies.urls")),
+    path("", include("measures.urls")),
+    path("", include("label.urls")),
+    path("", include("fabtown.urls_pages")),
+    prefix_default_language=False,
+)

@@ -4,7 +4,7 @@ from import_export import fields, resources
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
-from producers.models import Producer, ProductCategory, ProductionForm
+from producers.models import Producer, ProducerPhoto, ProductCategory, ProductionForm
 from vacancies.admin_filters import InSearchAreaFilter
 
 
@@ -70,9 +70,16 @@ class ProductCategoryAdmin(DomainAdmin):
     list_select_related = ["parent"]
 
 
+class ProducerPhotoInline(admin.TabularInline):
+    model = ProducerPhoto
+    fields = ["image", "alt_text", "position"]
+    extra = 0
+
+
 @admin.register(Producer)
 class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
     resource_classes = [ProducerResource]
+    inlines = [ProducerPhotoInline]
     list_display = [
         "name", "branch", "category", "production_form", "is_published", "location_is_approximate",
         "updated_at",

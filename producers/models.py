@@ -1,4 +1,6 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
@@ -187,13 +189,26 @@ class Producer(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # German full-text search (stemming: "Geigen" finds "Geigenbau"), kept by the database.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="german")
+        + SearchVector("branch", "products", weight="B", config="german")
+        + SearchVector("description", weight="C", config="german"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ProducerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="producer_search_idx"),
+            models.Index(fields=["is_published", "name"], name="producer_published_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(employees_min__lte=F("employees_max"))
@@ -264,3 +279,27 @@ class Producer(models.Model):
     def _validate_published_location(self):
         if self.is_published and self.location is None:
             yield "location", _("A published producer needs a location for the map.")
+
+
+class ProducerPhoto(models.Model):
+    """A photo on the public profile; the description is the text for screen readers."""
+
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), related_name="photos", on_delete=models.CASCADE
+    )
+    image = models.ImageField(_("image"), upload_to="producers/photos/%Y/")
+    alt_text = models.CharField(
+        _("description for screen readers"),
+        max_length=300,
+        help_text=_("What the photo shows, in one sentence (alternative text)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["producer", "position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [models.CheckConstraint(condition=~Q(alt_text=""), name="photo_has_alt_text")]
+
+    def __str__(self) -> str:
+        return self.alt_text

@@ -28,8 +28,11 @@ def _url(model, view, *args):
 @pytest.fixture
 def full_data(bochum_data):
     """The Bochum data plus one record of every kind that the seeds have none of."""
+    from fabtown.models import AccessibilityFeedback
+
     MembershipFactory(producer=Producer.objects.get(slug="roestart"), fee_tier=FeeTierFactory())
     LabelApplicationFactory()
+    AccessibilityFeedback.objects.create(message="Der Kontrast im Kopf ist zu schwach.")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from label.models import Membership
+from measures.models import Measure
 from producers.models import Producer
 from tests.factories import LabelApplicationFactory, MembershipFactory, SiteFactory
 from vacancies.admin import SiteResource
@@ -39,6 +40,7 @@ def _candidates() -> dict[str, list[str]]:
         "pk": [str(pk) for pk in Site.objects.values_list("pk", flat=True)],
         "int": [str(pk) for pk in Site.objects.values_list("pk", flat=True)],
         "uuid": [str(u) for u in Membership.objects.values_list("public_id", flat=True)],
+        "code": list(Measure.objects.values_list("code", flat=True)),
     }
 
 
@@ -54,8 +56,8 @@ def _public_urls() -> list[str]:
         if not params:
             urls.append("/" + route)
             continue
-        converter = params[0][0] or "str"
-        for value in candidates.get(converter, candidates["slug"]):
+        converter, name = params[0][0] or "str", params[0][1]
+        for value in candidates.get(name) or candidates.get(converter, candidates["slug"]):
             urls.append("/" + re.sub(r"<[^>]+>", value, route, count=1))
     return urls
 

@@ -24,6 +24,9 @@ def test_every_string_has_a_german_translation():
     assert len(entries) > 200
     untranslated = [msgid for msgid, msgstr in entries if not msgstr]
     assert untranslated == []
+    text = (LOCALE / "de" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text, "guessed translations must be checked and unflagged"
+    assert not re.search(r'^msgstr\[\d\] ""$', text, flags=re.M), "a plural form is missing"
 
 
 def test_the_admin_speaks_german_first_and_english_too():

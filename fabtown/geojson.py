@@ -1,0 +1,37 @@
+"""GeoJSON FeatureCollections built by PostGIS.
+
+The database turns the rows into one JSON document (ST_AsGeoJSON, json_agg), so that a map
+of thousands of points costs one query and no Python loop over model instances.
+"""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+def feature_collection(
+    queryset: QuerySet, *, geometry: str, properties: dict[str, str], precision: int = 6
+) -> str:
+    """Return the rows of `queryset` as a GeoJSON FeatureCollection (RFC 7946: WGS84, no crs).
+
+    `properties` maps a property name to a column (or annotation) of the queryset. Rows
+    without a geometry are left out.
+    """
+    columns = [geometry, *properties.values()]
+    inner_sql, params = queryset.values(*columns).query.sql_with_params()
+    quote = connection.ops.quote_name
+    props = ", ".join(f"%s, t.{quote(column)}" for column in properties.values())
+    sql = f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'features', COALESCE(json_agg(json_build_object(
+                'type', 'Feature',
+                'geometry', ST_AsGeoJSON(ST_Transform(t.{quote(geometry)}, 4326), %s)::json,
+                'properties', json_build_object({props})
+            )), '[]'::json)
+        )::text
+        FROM ({inner_sql}) AS t
+        WHERE t.{quote(geometry)} IS NOT NULL
+    """  # column names come from code; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [precision, *properties.keys(), *params])
+        return cursor.fetchone()[0]

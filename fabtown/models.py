@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessibilityFeedback(models.Model):
+    """A report of an accessibility barrier (BITV NRW requires a feedback route)."""
+
+    page = models.CharField(_("page"), max_length=500, blank=True)
+    message = models.TextField(_("message"))
+    # Personal data: only if the sender wants an answer; staff only.
+    email = models.EmailField(_("e-mail for the answer"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+
+    def __str__(self) -> str:
+        return self.message[:60]

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+from fabtown.models import AccessibilityFeedback
+
+
+def accessibility_feedback_submit(
+    *, message: str, page: str = "", email: str = ""
+) -> AccessibilityFeedback:
+    """Keep the report for staff and tell the responsible office (without the sender's address)."""
+    feedback = AccessibilityFeedback.objects.create(message=message, page=page, email=email)
+    send_mail(
+        subject=_("Accessibility feedback on FabTown Bochum"),
+        message=_("A new report is waiting in the admin (accessibility feedback no. %(id)s).")
+        % {"id": feedback.pk},
+        from_email=None,
+        recipient_list=[settings.FEEDBACK_EMAIL],
+    )
+    return feedback

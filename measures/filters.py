@@ -1,0 +1,61 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import Actor, CostLevel, Measure, TargetGroup, TimeHorizon
+
+
+def _range_includes(prefix: str, level: int) -> Q:
+    return Q(**{f"{prefix}_min__lte": level, f"{prefix}_max__gte": level})
+
+
+class MeasureFilter(django_filters.FilterSet):
+    """Filters of the public catalogue. A level matches a measure whose range includes it."""
+
+    personnel = django_filters.ChoiceFilter(
+        label=_("personnel cost"), choices=CostLevel.choices,
+        method="filter_level", empty_label=_("any"),
+    )  # fmt: skip
+    material = django_filters.ChoiceFilter(
+        label=_("material cost"), choices=CostLevel.choices,
+        method="filter_level", empty_label=_("any"),
+    )  # fmt: skip
+    time = django_filters.ChoiceFilter(
+        label=_("time horizon"), choices=TimeHorizon.choices,
+        method="filter_level", empty_label=_("any"),
+    )  # fmt: skip
+    actor = django_filters.ModelChoiceFilter(
+        label=_("actor"), queryset=Actor.objects.all(), field_name="actors", empty_label=_("any")
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("target group"),
+        queryset=TargetGroup.objects.all(),
+        field_name="target_groups",
+        empty_label=_("any"),
+    )
+    quick_wins = django_filters.BooleanFilter(
+        label=_("quick wins only (short term, low cost)"),
+        method="filter_quick_wins",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    class Meta:
+        model = Measure
+        fields = []
+
+    _PREFIXES = {"personnel": "personnel_cost", "material": "material_cost", "time": "time_horizon"}
+
+    def filter_level(self, queryset, name, level):
+        return queryset.filter(_range_includes(self._PREFIXES[name], int(level)))
+
+    def filter_quick_wins(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(quick_wins_q())
+
+
+def quick_wins_q() -> Q:
+    """Short term to start, low personnel cost, and no or low material cost."""
+    return Q(time_horizon_min=TimeHorizon.SHORT, personnel_cost_max=CostLevel.LOW) & (
+        Q(material_cost_max__isnull=True) | Q(material_cost_max=CostLevel.LOW)
+    )

@@ -1,0 +1,38 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from measures.filters import MeasureFilter
+from measures.models import (
+    MATERIAL_COST_DEFINITIONS,
+    PERSONNEL_COST_DEFINITIONS,
+    Measure,
+    TimeHorizon,
+)
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filterset = MeasureFilter(request.GET, queryset=Measure.objects.with_profile())
+    valid = filterset.is_valid()
+    measures = (filterset.qs if valid else Measure.objects.none()).order_by(
+        "thematic_field__position", "position"
+    )
+    context = {
+        "filterset": filterset,
+        "measures": measures,
+        "definitions": {
+            "personnel": PERSONNEL_COST_DEFINITIONS.items(),
+            "material": MATERIAL_COST_DEFINITIONS.items(),
+            "time": TimeHorizon.choices,
+        },
+    }
+    return render(request, "measures/catalogue.html", context, status=200 if valid else 400)
+
+
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    measure = Measure.objects.with_profile().filter(code=code).first()
+    if measure is None:
+        raise Http404
+    return render(request, "measures/detail.html", {"measure": measure})

@@ -1,0 +1,12 @@
+/* Sites on offer: the map shows the filtered sites, loaded as GeoJSON built by the database. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var element = document.getElementById("sites-map");
+  if (!element || !window.L) { return; }
+  var map = FabTownMap.create(element);
+  var esc = FabTownMap.escapeHtml;
+  FabTownMap.showFeatures(map, element.dataset.geojson, function (p) {
+    return '<a href="' + esc(p.url) + '">' + esc(p.name) + "</a>" +
+      (p.floor_area_m2 ? "<br>" + esc(p.floor_area_m2) + " m²" : "");
+  });
+});

@@ -1,0 +1,48 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from producers.models import ProductionForm
+from vacancies.models import SearchArea, Site, SiteKind
+
+
+class SiteFilter(django_filters.FilterSet):
+    """Filters of the public list of sites on offer."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("kind of site"), choices=SiteKind.choices, empty_label=_("all kinds")
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("search area"),
+        queryset=SearchArea.objects.only("pk", "slug", "name", "area"),
+        to_field_name="slug",
+        method="filter_area",
+        empty_label=_("whole city"),
+    )
+    suitable_for = django_filters.ModelChoiceFilter(
+        label=_("suitable for"),
+        queryset=ProductionForm.objects.all(),
+        to_field_name="code",
+        field_name="suitable_forms",
+        empty_label=_("any form"),
+    )
+    ground_floor = django_filters.BooleanFilter(
+        label=_("ground floor"), field_name="is_ground_floor",
+        widget=django_filters.widgets.BooleanWidget,
+    )  # fmt: skip
+    shop_window = django_filters.BooleanFilter(
+        label=_("shop window"), field_name="has_shop_window",
+        widget=django_filters.widgets.BooleanWidget,
+    )  # fmt: skip
+    min_area = django_filters.NumberFilter(
+        label=_("at least (m²)"), field_name="floor_area_m2", lookup_expr="gte", min_value=0
+    )
+    max_area = django_filters.NumberFilter(
+        label=_("at most (m²)"), field_name="floor_area_m2", lookup_expr="lte", min_value=0
+    )
+
+    class Meta:
+        model = Site
+        fields = []
+
+    def filter_area(self, queryset, name, area):
+        return queryset.within(area.area)

@@ -1,0 +1,47 @@
+"""Reads of the public side of the vacancy cadastre: never any owner data."""
+
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.http import QueryDict
+from django.urls import reverse
+
+from fabtown.geojson import feature_collection
+from vacancies.filters import SiteFilter
+from vacancies.models import Site
+
+# The only columns a public page or map may read. Owner name, owner contact and internal
+# notes are not among them, so they cannot leak through a template or the map data.
+PUBLIC_FIELDS = [
+    "id", "name", "kind", "description", "street", "postcode", "city", "location",
+    "location_is_approximate", "floor_area_m2", "is_ground_floor", "has_shop_window",
+    "equipment", "rent_eur_per_month", "rent_is_public", "available_from", "status",
+    "last_verified",
+]  # fmt: skip
+
+
+def sites_on_offer() -> QuerySet[Site]:
+    return Site.objects.on_offer().only(*PUBLIC_FIELDS).prefetch_related("suitable_forms")
+
+
+def site_list(*, params: QueryDict) -> SiteFilter:
+    return SiteFilter(params, queryset=sites_on_offer().order_by("name"))
+
+
+def site_on_offer(*, pk: int) -> Site:
+    return sites_on_offer().get(pk=pk)
+
+
+def sites_geojson(*, queryset: QuerySet[Site]) -> str:
+    prefix = reverse("vacancies:detail", kwargs={"pk": 0}).removesuffix("0/")
+    with_url = queryset.order_by().annotate(
+        detail_url=Concat(
+            Value(prefix), Cast("id", CharField()), Value("/"), output_field=CharField()
+        ),
+        kind_code=F("kind"),
+    )
+    return feature_collection(
+        with_url,
+        geometry="location",
+        properties={"name": "name", "kind": "kind_code", "url": "detail_url",
+                    "floor_area_m2": "floor_area_m2"},
+    )  # fmt: skip
