@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fabtown.filters import StrictBooleanFilter
 from measures.models import Actor, CostLevel, Measure, TargetGroup, TimeHorizon
 
 
@@ -33,10 +34,9 @@ class MeasureFilter(django_filters.FilterSet):
         field_name="target_groups",
         empty_label=_("any"),
     )
-    quick_wins = django_filters.BooleanFilter(
+    quick_wins = StrictBooleanFilter(
         label=_("quick wins only (short term, low cost)"),
         method="filter_quick_wins",
-        widget=django_filters.widgets.BooleanWidget,
     )
 
     class Meta:
@@ -49,7 +49,7 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.filter(_range_includes(self._PREFIXES[name], int(level)))
 
     def filter_quick_wins(self, queryset, name, value):
-        if not value:
+        if value != "true":
             return queryset
         return queryset.filter(quick_wins_q())
 

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fabtown.filters import StrictBooleanFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from vacancies.models import SearchArea
 
@@ -52,10 +53,9 @@ class ProducerFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (_field, label) in OFFERINGS.items()],
         method="filter_offerings",
     )
-    label = django_filters.BooleanFilter(
+    label = StrictBooleanFilter(
         label=_("label members only"),
         method="filter_label",
-        widget=django_filters.widgets.BooleanWidget,
     )
     sort = django_filters.ChoiceFilter(
         label=_("sort by"),
@@ -88,7 +88,7 @@ class ProducerFilter(django_filters.FilterSet):
         return queryset.filter(**{OFFERINGS[key][0]: True for key in values if key in OFFERINGS})
 
     def filter_label(self, queryset, name, value):
-        if value:
+        if value == "true":
             return queryset.filter(pk__in=Producer.objects.label_members().values("pk"))
         return queryset
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fabtown.filters import StrictBooleanFilter
 from producers.models import ProductionForm
 from vacancies.models import SearchArea, Site, SiteKind
 
@@ -25,13 +26,11 @@ class SiteFilter(django_filters.FilterSet):
         field_name="suitable_forms",
         empty_label=_("any form"),
     )
-    ground_floor = django_filters.BooleanFilter(
+    ground_floor = StrictBooleanFilter(
         label=_("ground floor"), field_name="is_ground_floor",
-        widget=django_filters.widgets.BooleanWidget,
     )  # fmt: skip
-    shop_window = django_filters.BooleanFilter(
+    shop_window = StrictBooleanFilter(
         label=_("shop window"), field_name="has_shop_window",
-        widget=django_filters.widgets.BooleanWidget,
     )  # fmt: skip
     min_area = django_filters.NumberFilter(
         label=_("at least (m²)"), field_name="floor_area_m2", lookup_expr="gte", min_value=0

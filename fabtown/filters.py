@@ -1,0 +1,20 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+
+class StrictBooleanFilter(django_filters.ChoiceFilter):
+    """A yes/no filter that rejects anything but "true" and "false".
+
+    django-filter's BooleanFilter silently ignores values it cannot read, so a mistyped link
+    would show unfiltered results; this one answers with a form error instead.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", _("yes")), ("false", _("no"))])
+        kwargs.setdefault("empty_label", _("either"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "true")

@@ -1,0 +1,138 @@
+import json
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry
+from django.urls import reverse
+
+from tests.factories import (
+    MembershipFactory,
+    ProducerFactory,
+    ProductCategoryFactory,
+    SearchAreaFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/produzenten/"
+MAP = "/produzenten/karte.geojson"
+
+
+def _names(response):
+    return [p.name for p in response.context["page"].object_list]
+
+
+def test_the_directory_lists_published_producers_only(client):
+    ProducerFactory(name="Röstart")
+    ProducerFactory(name="Noch geheim", is_published=False, location=None)
+    assert _names(client.get(DIRECTORY)) == ["Röstart"]
+
+
+def test_german_stemming_finds_words_in_other_forms(client):
+    ProducerFactory(name="Geigenbau Kehnen", branch="Geigenbau und -reparatur")
+    ProducerFactory(name="Röstart", branch="Kaffeerösterei", products="Kaffeebohnen")
+    assert _names(client.get(DIRECTORY, {"q": "Reparaturen"})) == ["Geigenbau Kehnen"]
+    assert _names(client.get(DIRECTORY, {"q": "Kaffeebohne"})) == ["Röstart"]
+    assert _names(client.get(DIRECTORY, {"q": "Geig"})) == ["Geigenbau Kehnen"]
+
+
+def test_a_category_includes_its_sub_groups_and_facets_count(client):
+    food = ProductCategoryFactory(name="Nahrung", slug="nahrung")
+    coffee = ProductCategoryFactory(name="Kaffee", slug="kaffee", parent=food)
+    ProducerFactory(name="Röstart", category=coffee)
+    ProducerFactory(name="Bäckerei", category=food)
+    ProducerFactory(name="Schneiderei")
+    response = client.get(DIRECTORY, {"category": "nahrung"})
+    assert _names(response) == ["Bäckerei", "Röstart"]
+    counts = {f.value: f.count for f in response.context["facets"]["category"]}
+    assert counts["nahrung"] == 2 and counts["kaffee"] == 1
+
+
+def test_offerings_area_and_label_filters_combine(client):
+    area = SearchAreaFactory(slug="gerberviertel")
+    inside = "SRID=4326;POINT(7.215 51.485)"
+    member = ProducerFactory(name="Werkstatt", offers_repair=True, location=GEOSGeometry(inside))
+    MembershipFactory(producer=member, valid_from="2020-01-01", valid_until=None)
+    ProducerFactory(name="Ohne Label", offers_repair=True, location=GEOSGeometry(inside))
+    ProducerFactory(name="Außerhalb", offers_repair=True, location="SRID=4326;POINT(7.3 51.5)")
+    response = client.get(DIRECTORY, {"offering": "repair", "area": area.slug, "label": "true"})
+    assert _names(response) == ["Werkstatt"]
+    # the label facet counts within the other filters
+    assert response.context["facets"]["label"][0].count == 1
+    area_counts = {f.value: f.count for f in response.context["facets"]["area"]}
+    assert area_counts["gerberviertel"] == 1
+
+
+def test_every_filter_state_is_in_the_url(client):
+    ProducerFactory.create_batch(30)
+    response = client.get(DIRECTORY, {"offering": "repair", "sort": "newest", "page": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "offering=repair" in response.context["query"]
+        and "sort=newest" in response.context["query"]
+    )
+    assert MAP + "?offering=repair&amp;sort=newest" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"category": "gibt-es-nicht"}, {"offering": "zauberei"}, {"sort": "zufall"}, {"area": "x"}],
+)
+def test_a_bad_filter_gets_a_clear_error_not_a_crash(client, params):
+    response = client.get(DIRECTORY, params)
+    assert response.status_code == 400
+    assert "Einige Filter konnten nicht verwendet werden" in response.content.decode()
+    assert client.get(MAP, params).status_code == 400
+
+
+def test_the_map_shows_exactly_the_filtered_list(client):
+    for i in range(5):
+        ProducerFactory(name=f"Reparatur {i}", offers_repair=True)
+    ProducerFactory(name="Nur Verkauf")
+    listed = {p.name for p in client.get(DIRECTORY, {"offering": "repair"}).context["page"]}
+    collection = json.loads(client.get(MAP, {"offering": "repair"}).content)
+    assert {f["properties"]["name"] for f in collection["features"]} == listed
+
+
+def test_the_map_data_is_rfc_7946_geojson(client):
+    producer = ProducerFactory(location="SRID=25832;POINT(376143.66 5704913.72)")
+    response = client.get(MAP)
+    assert response["Content-Type"] == "application/geo+json"
+    collection = json.loads(response.content)
+    assert collection["type"] == "FeatureCollection" and "crs" not in collection
+    (feature,) = collection["features"]
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (lon, lat) == (round(lon, 6), round(lat, 6))
+    assert 7.2 < lon < 7.3 and 51.4 < lat < 51.5  # longitude first
+    assert feature["properties"]["url"] == reverse("producers:profile", args=[producer.slug])
+
+
+def test_the_directory_takes_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    """Reason: one query for the page, one count, and one per facet (categories twice, forms
+    twice, areas, offerings, label) plus a lookup per filter value – never one per producer."""
+    ProducerFactory.create_batch(40, offers_repair=True)
+    with django_assert_max_num_queries(11):
+        assert client.get(DIRECTORY, {"offering": "repair"}).status_code == 200
+
+
+def test_the_map_data_is_one_query_whatever_the_number_of_producers(
+    client, django_assert_max_num_queries
+):
+    """Reason: PostGIS builds the whole FeatureCollection (json_agg) in one statement."""
+    ProducerFactory.create_batch(50)
+    with django_assert_max_num_queries(1):
+        collection = json.loads(client.get(MAP).content)
+    assert len(collection["features"]) == 50
+
+
+def test_the_directory_speaks_english_under_en(client):
+    ProducerFactory(name="Röstart")
+    response = client.get("/en/producers/")
+    assert response.status_code == 200
+    assert "1 producer" in response.content.decode()
+
+
+def test_label_false_means_no_label_filter(client):
+    ProducerFactory(name="Ohne Label")
+    assert _names(client.get(DIRECTORY, {"label": "false"})) == ["Ohne Label"]
+    assert client.get(DIRECTORY, {"label": "vielleicht"}).status_code == 400

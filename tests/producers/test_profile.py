@@ -1,0 +1,71 @@
+import json
+import re
+
+import pytest
+
+from tests.factories import MembershipFactory, ProducerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _json_ld(response) -> dict:
+    match = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return json.loads(match.group(1))
+
+
+def test_a_profile_shows_what_a_customer_needs(client):
+    producer = ProducerFactory(
+        name="Geigenbau Kehnen",
+        products="Geigen, Bratschen",
+        opening_hours="Di–Fr 10–18 Uhr",
+        website="https://geigen.example.org",
+        street="Kortumstraße 1",
+        offers_repair=True,
+    )
+    page = client.get(f"/produzenten/{producer.slug}/").content.decode()
+    for text in ("Geigen, Bratschen", "Di–Fr 10–18 Uhr", "https://geigen.example.org",
+                 "Kortumstraße 1", "Reparatur"):  # fmt: skip
+        assert text in page
+
+
+def test_unpublished_and_unknown_profiles_are_not_found(client):
+    hidden = ProducerFactory(is_published=False, location=None)
+    assert client.get(f"/produzenten/{hidden.slug}/").status_code == 404
+    assert client.get("/produzenten/gibt-es-nicht/").status_code == 404
+
+
+def test_label_members_show_their_badge_with_membership_since(client):
+    producer = ProducerFactory()
+    MembershipFactory(producer=producer, valid_from="2022-05-24", valid_until=None)
+    page = client.get(f"/produzenten/{producer.slug}/").content.decode()
+    assert "Made by Bochum" in page and "Mitglied seit Mai 2022" in page
+
+
+def test_expired_members_show_no_badge(client):
+    producer = ProducerFactory()
+    MembershipFactory(producer=producer, valid_from="2020-01-01", valid_until="2020-12-31")
+    assert "Mitglied seit" not in client.get(f"/produzenten/{producer.slug}/").content.decode()
+
+
+def test_search_engines_get_schema_org_local_business(client):
+    producer = ProducerFactory(name="Röstart </script>", street="Brückstraße 1", postcode="44787")
+    data = _json_ld(client.get(f"/produzenten/{producer.slug}/"))
+    assert data["@type"] == "LocalBusiness" and data["name"] == "Röstart </script>"
+    assert data["address"]["postalCode"] == "44787"
+    assert data["geo"]["latitude"] == pytest.approx(51.4818)
+
+
+def test_approximate_points_are_marked_and_not_given_to_search_engines(client):
+    producer = ProducerFactory(location_is_approximate=True)
+    response = client.get(f"/produzenten/{producer.slug}/")
+    assert "Die Lage auf der Karte ist ungefähr." in response.content.decode()
+    assert "geo" not in _json_ld(response)
+
+
+def test_a_profile_takes_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    """Reason: producer with taxonomy and label status in one query, photos in one more."""
+    producer = ProducerFactory()
+    with django_assert_max_num_queries(2):
+        client.get(f"/produzenten/{producer.slug}/")
