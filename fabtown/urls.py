@@ -9,12 +9,12 @@ admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
 admin.site.index_title = _("Administration")
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-]
-# German without a prefix (/produzenten/), English under /en/ (/en/producers/)
+urlpatterns = [path("admin/", admin.site.urls)]
+# German without a prefix (/produzenten/), English under /en/ (/en/producers/). The language
+# switch lives inside the prefixed patterns so that it resolves the page it came from in that
+# page's language and can send the visitor to the same page in the other language.
 urlpatterns += i18n_patterns(
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", views.home, name="home"),
     path("", include("producers.urls")),
     path("", include("vacancies.urls")),

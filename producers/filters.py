@@ -1,5 +1,7 @@
 """Filters of the public directory, shared by the HTML pages and the map data (and the API)."""
 
+import re
+
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
@@ -73,10 +75,20 @@ class ProducerFilter(django_filters.FilterSet):
         if not value:
             return queryset
         query = SearchQuery(value, config="german", search_type="websearch")
-        # also match word beginnings and parts of names ("Geig" → "Geigenbau")
-        return queryset.filter(Q(search_vector=query) | Q(name__icontains=value)).annotate(
-            rank=SearchRank(F("search_vector"), query)
+        words = re.findall(r"\w+", value)
+        if words:
+            # German compounds: "Kaffee" should find "Kaffeerösterei", so every word also
+            # matches as the beginning of a word (only letters and digits reach the tsquery).
+            query |= SearchQuery(
+                " & ".join(f"{word}:*" for word in words), config="german", search_type="raw"
+            )
+        matches = (
+            Q(search_vector=query)
+            | Q(name__icontains=value)
+            | Q(branch__icontains=value)
+            | Q(products__icontains=value)
         )
+        return queryset.filter(matches).annotate(rank=SearchRank(F("search_vector"), query))
 
     def filter_category(self, queryset, name, category):
         return queryset.filter(Q(category=category) | Q(category__parent=category))

@@ -136,3 +136,12 @@ def test_label_false_means_no_label_filter(client):
     ProducerFactory(name="Ohne Label")
     assert _names(client.get(DIRECTORY, {"label": "false"})) == ["Ohne Label"]
     assert client.get(DIRECTORY, {"label": "vielleicht"}).status_code == 400
+
+
+def test_a_word_finds_the_german_compounds_it_begins(client):
+    ProducerFactory(name="Röstart", branch="Kaffeerösterei & Café")
+    ProducerFactory(name="Polsterei Saman", branch="Polsterei und Sattlerei")
+    assert _names(client.get(DIRECTORY, {"q": "Kaffee"})) == ["Röstart"]
+    assert _names(client.get(DIRECTORY, {"q": "sattlerei"})) == ["Polsterei Saman"]
+    # tsquery operators typed by a visitor are text, not syntax
+    assert client.get(DIRECTORY, {"q": "Kaffee & | ! :* ("}).status_code == 200
