@@ -12,7 +12,7 @@ PORT ?= 8000
 WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$(scripts/localdb url)}"
 MANAGE = $(WITH_DB) $(PY) manage.py
 
-.PHONY: run test setup system-deps venv db stop migrate data static translations check lint format
+.PHONY: benchmark run test setup system-deps venv db stop migrate data static translations check lint format
 
 run: setup data static
 	@$(MANAGE) ensure_local_admin
@@ -64,6 +64,12 @@ check:
 	@$(MANAGE) makemigrations --check --dry-run -v 0
 	@DEBUG=0 SECRET_KEY=check-deploy-$$(printf 'x%.0s' {1..60}) ALLOWED_HOSTS=fabtown.example \
 		$(MANAGE) check --deploy --fail-level WARNING
+	@# production static files: hashed and compressed names must build
+	@tmp=$$(mktemp -d) && DEBUG=0 SECRET_KEY=check-static-$$(printf 'x%.0s' {1..60}) \
+		STATIC_ROOT=$$tmp $(MANAGE) collectstatic --no-input -v 0 && rm -rf $$tmp
+
+benchmark: setup
+	@$(WITH_DB) PYTHONPATH=. $(PY) scripts/benchmark.py
 
 lint: check
 

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from fabtown.jsonld import json_ld
@@ -41,6 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def directory_map(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     if not filterset.is_valid():

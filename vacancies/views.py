@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from vacancies.models import Site
@@ -25,6 +26,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def site_map(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
     if not filterset.is_valid():
