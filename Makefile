@@ -62,6 +62,7 @@ check:
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(MANAGE) makemigrations --check --dry-run -v 0
+	@$(WITH_DB) scripts/check-messages
 	@DEBUG=0 SECRET_KEY=check-deploy-$$(printf 'x%.0s' {1..60}) ALLOWED_HOSTS=fabtown.example \
 		$(MANAGE) check --deploy --fail-level WARNING
 	@# production static files: hashed and compressed names must build

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +25,6 @@ urlpatterns += i18n_patterns(
     path("", include("fabtown.urls_pages")),
     prefix_default_language=False,
 )
+
+# Uploaded photos: served by Django only in development; in production by the web server.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,13 +1,13 @@
 """Reads of the public side of the vacancy cadastre: never any owner data."""
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import QueryDict
 from django.urls import reverse
 
 from fabtown.geojson import feature_collection
 from vacancies.filters import SiteFilter
-from vacancies.models import Site
+from vacancies.models import SearchArea, Site
 
 # The only columns a public page or map may read. Owner name, owner contact and internal
 # notes are not among them, so they cannot leak through a template or the map data.
@@ -20,7 +20,13 @@ PUBLIC_FIELDS = [
 
 
 def sites_on_offer() -> QuerySet[Site]:
-    return Site.objects.on_offer().only(*PUBLIC_FIELDS).prefetch_related("suitable_forms")
+    containing_area = SearchArea.objects.filter(area__contains=OuterRef("location"))
+    return (
+        Site.objects.on_offer()
+        .only(*PUBLIC_FIELDS)
+        .annotate(search_area_name=Subquery(containing_area.values("name")[:1]))
+        .prefetch_related("suitable_forms")
+    )
 
 
 def site_list(*, params: QueryDict) -> SiteFilter:

@@ -69,3 +69,24 @@ def test_a_profile_takes_a_constant_number_of_queries(client, django_assert_max_
     producer = ProducerFactory()
     with django_assert_max_num_queries(2):
         client.get(f"/produzenten/{producer.slug}/")
+
+
+def test_photos_are_shown_with_their_text_for_screen_readers(client, settings, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from producers.models import ProducerPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "brown").save(buffer, format="JPEG")
+    producer = ProducerFactory()
+    ProducerPhoto.objects.create(
+        producer=producer,
+        image=SimpleUploadedFile("geige.jpg", buffer.getvalue(), "image/jpeg"),
+        alt_text="Eine halbfertige Geige auf der Werkbank",
+    )
+    page = client.get(f"/produzenten/{producer.slug}/").content.decode()
+    assert 'alt="Eine halbfertige Geige auf der Werkbank"' in page

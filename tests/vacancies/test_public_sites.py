@@ -75,3 +75,11 @@ def test_site_pages_take_a_constant_number_of_queries(client, django_assert_max_
         client.get("/flaechen/")
     with django_assert_max_num_queries(1):
         client.get("/flaechen/karte.geojson")
+
+
+def test_a_site_names_the_search_area_it_lies_in(client):
+    SearchAreaFactory(name="Gerberviertel & Am Kortländer")
+    site = SiteFactory(location="SRID=4326;POINT(7.215 51.485)")
+    assert (
+        "Gerberviertel &amp; Am Kortländer" in client.get(f"/flaechen/{site.pk}/").content.decode()
+    )
