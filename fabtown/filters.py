@@ -1,5 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 
 class StrictBooleanFilter(django_filters.ChoiceFilter):
@@ -18,3 +20,8 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return super().filter(qs, value == "true")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its slug or code (typed as a string in the OpenAPI schema)."""

@@ -17,7 +17,8 @@ def _permissions(query: Q) -> list[Permission]:
 def ensure_staff_groups() -> None:
     """Create the groups (or bring their permissions up to date); safe to run repeatedly."""
     in_domain = Q(content_type__app_label__in=_DOMAIN_APPS)
-    view = Q(codename__startswith="view_")
+    # owners' names and contacts: editors only (DSGVO data minimisation)
+    view = Q(codename__startswith="view_") & ~Q(codename="view_owner_data")
     # History is written by django-simple-history and board decisions by the label service
     # only: nobody edits or deletes them by hand.
     writable = (

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "leaflet",
     "simple_history",
@@ -173,12 +177,44 @@ SILENCED_SYSTEM_CHECKS = [
 if not (DEBUG or SECURE_HSTS_PRELOAD):
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # preloading HSTS is the operator's decision
 
-# --- Django REST framework (the API itself is its own issue) ----------------------------------
+# --- REST API (/api/v1/) ----------------------------------------------------------------------
+API_ANON_RATE = env_str("API_ANON_RATE", default="120/minute")
+API_USER_RATE = env_str("API_USER_RATE", default="600/minute")
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "fabtown.api.StandardPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FabTown Bochum API",
+    "DESCRIPTION": (
+        "Producers, sites on offer, search areas, interim uses, the measure catalogue and the "
+        "“Made by Bochum” members of Bochum's urban-production network. Public data is "
+        "licensed under the Datenlizenz Deutschland – Namensnennung – Version 2.0. "
+        f"Anonymous requests are limited to {API_ANON_RATE}."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Import/export and history ----------------------------------------------------------------
@@ -200,4 +236,6 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # schemathesis and the API tests send many requests; the throttle itself has its own test
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0

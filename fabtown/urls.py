@@ -11,7 +11,10 @@ admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
 admin.site.index_title = _("Administration")
 
-urlpatterns = [path("admin/", admin.site.urls)]
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("fabtown.api_urls")),
+]
 # German without a prefix (/produzenten/), English under /en/ (/en/producers/). The language
 # switch lives inside the prefixed patterns so that it resolves the page it came from in that
 # page's language and can send the visitor to the same page in the other language.

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import StrictBooleanFilter
+from fabtown.filters import SlugChoiceFilter, StrictBooleanFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from vacancies.models import SearchArea
 
@@ -29,21 +29,21 @@ SORTS = {
 
 class ProducerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    category = django_filters.ModelChoiceFilter(
+    category = SlugChoiceFilter(
         label=_("product category"),
         queryset=ProductCategory.objects.select_related("parent"),
         to_field_name="slug",
         method="filter_category",
         empty_label=_("all categories"),
     )
-    form = django_filters.ModelChoiceFilter(
+    form = SlugChoiceFilter(
         label=_("form of urban production"),
         queryset=ProductionForm.objects.all(),
         to_field_name="code",
         field_name="production_form",
         empty_label=_("all forms"),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = SlugChoiceFilter(
         label=_("search area"),
         queryset=SearchArea.objects.only("pk", "slug", "name", "area"),
         to_field_name="slug",

@@ -18,17 +18,18 @@ def _current_label():
     return Membership.objects.current().filter(kind=MembershipKind.REGULAR, producer=OuterRef("pk"))
 
 
+def with_label_status(queryset: QuerySet[Producer]) -> QuerySet[Producer]:
+    """Producers with their taxonomy and whether (and since when) they carry the label."""
+    current = _current_label()
+    return queryset.with_taxonomy().annotate(
+        is_label_member=Exists(current),
+        label_member_since=Subquery(current.order_by("valid_from").values("valid_from")[:1]),
+    )
+
+
 def public_producers() -> QuerySet[Producer]:
     """Published producers with what a list or map shows about them."""
-    current = _current_label()
-    return (
-        Producer.objects.published()
-        .with_taxonomy()
-        .annotate(
-            is_label_member=Exists(current),
-            label_member_since=Subquery(current.order_by("valid_from").values("valid_from")[:1]),
-        )
-    )
+    return with_label_status(Producer.objects.published())
 
 
 def producer_directory(*, params: QueryDict) -> ProducerFilter:

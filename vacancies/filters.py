@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import StrictBooleanFilter
+from fabtown.filters import SlugChoiceFilter, StrictBooleanFilter
 from producers.models import ProductionForm
 from vacancies.models import SearchArea, Site, SiteKind
 
@@ -12,14 +12,14 @@ class SiteFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("kind of site"), choices=SiteKind.choices, empty_label=_("all kinds")
     )
-    area = django_filters.ModelChoiceFilter(
+    area = SlugChoiceFilter(
         label=_("search area"),
         queryset=SearchArea.objects.only("pk", "slug", "name", "area"),
         to_field_name="slug",
         method="filter_area",
         empty_label=_("whole city"),
     )
-    suitable_for = django_filters.ModelChoiceFilter(
+    suitable_for = SlugChoiceFilter(
         label=_("suitable for"),
         queryset=ProductionForm.objects.all(),
         to_field_name="code",

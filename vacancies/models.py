@@ -141,6 +141,7 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        permissions = [("view_owner_data", _("Can see owners' names and contacts"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(floor_area_m2__isnull=True) | Q(floor_area_m2__gt=0),

@@ -40,3 +40,25 @@ def site_record_initial_status(*, site: Site, by: AbstractBaseUser | None, note:
         changed_by=by,
         note=note,
     )
+
+
+@transaction.atomic
+def site_save(
+    *, site: Site, by: AbstractBaseUser | None, status: str | None = None, suitable_forms=None
+) -> Site:
+    """Validate and save a site; a new status goes through the status history."""
+    is_new = site.pk is None
+    site.full_clean(exclude=["status"] if status is not None else None)
+    site._history_user = by
+    if is_new:
+        if status is not None:
+            site.status = status
+        site.save()
+        site_record_initial_status(site=site, by=by)
+    else:
+        site.save()
+        if status is not None:
+            site_set_status(site=site, status=status, by=by)
+    if suitable_forms is not None:
+        site.suitable_forms.set(suitable_forms)
+    return site

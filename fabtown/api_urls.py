@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from fabtown import opendata
+from label.api import LabelMemberViewSet
+from measures.api import MeasureViewSet
+from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFormViewSet
+from vacancies.api import InterimUseViewSet, SearchAreaViewSet, SiteViewSet
+
+router = DefaultRouter()
+router.register("producers", ProducerViewSet, basename="producer")
+router.register("product-categories", ProductCategoryViewSet, basename="product-category")
+router.register("production-forms", ProductionFormViewSet, basename="production-form")
+router.register("search-areas", SearchAreaViewSet, basename="search-area")
+router.register("sites", SiteViewSet, basename="site")
+router.register("interim-uses", InterimUseViewSet, basename="interim-use")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("label-members", LabelMemberViewSet, basename="label-member")
+
+app_name = "api"
+urlpatterns = [
+    path("open-data/producers.csv", opendata.producers_csv, name="opendata-producers-csv"),
+    path(
+        "open-data/producers.geojson", opendata.producers_geojson, name="opendata-producers-geojson"
+    ),
+    path("open-data/sites.csv", opendata.sites_csv, name="opendata-sites-csv"),
+    path("open-data/sites.geojson", opendata.sites_geojson, name="opendata-sites-geojson"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,100 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+
+from fabtown.api import ReadPublishedWriteWithPermission
+from measures.filters import MeasureFilter
+from measures.models import CostLevel, Measure, TimeHorizon
+
+COST_NAMES = {CostLevel.LOW: "low", CostLevel.MEDIUM: "medium", CostLevel.HIGH: "high"}
+TIME_NAMES = {TimeHorizon.SHORT: "short", TimeHorizon.MEDIUM: "medium", TimeHorizon.LONG: "long"}
+
+_COST_RANGE = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "min": {"type": "string", "enum": ["low", "medium", "high"]},
+        "max": {"type": "string", "enum": ["low", "medium", "high"]},
+    },
+    "required": ["min", "max"],
+}
+_TIME_RANGE = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "min": {"type": "string", "enum": ["short", "medium", "long"]},
+        "max": {"type": "string", "enum": ["short", "medium", "long"]},
+    },
+    "required": ["min", "max"],
+}
+
+
+def _range(low, high, names):
+    return None if low is None else {"min": names[low], "max": names[high]}
+
+
+class BestPracticeSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    description = serializers.CharField()
+    url = serializers.URLField(allow_blank=True)
+    group = serializers.CharField()
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    """A measure with its ratings in one fixed shape that tools can rely on."""
+
+    thematic_field = serializers.CharField(source="thematic_field.code", read_only=True)
+    thematic_field_title = serializers.CharField(source="thematic_field.title", read_only=True)
+    group = serializers.CharField(source="thematic_field.group", read_only=True)
+    personnel_cost = serializers.SerializerMethodField()
+    material_cost = serializers.SerializerMethodField()
+    time_horizon = serializers.SerializerMethodField()
+    target_groups = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    actors = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    interactions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    best_practices = BestPracticeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "code", "title", "thematic_field", "thematic_field_title", "group", "description",
+            "target_groups", "actors", "personnel_cost", "personnel_cost_remark",
+            "material_cost", "material_cost_remark", "costs_as_printed", "time_horizon",
+            "time_horizon_remark", "time_horizon_as_printed", "problem", "solution", "impact",
+            "challenges", "interactions", "interactions_note", "best_practices",
+            "implementation_status", "responsible_office",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(_COST_RANGE)
+    def get_personnel_cost(self, measure):
+        return _range(measure.personnel_cost_min, measure.personnel_cost_max, COST_NAMES)
+
+    @extend_schema_field(_COST_RANGE)
+    def get_material_cost(self, measure):
+        return _range(measure.material_cost_min, measure.material_cost_max, COST_NAMES)
+
+    @extend_schema_field(_TIME_RANGE)
+    def get_time_horizon(self, measure):
+        return _range(measure.time_horizon_min, measure.time_horizon_max, TIME_NAMES)
+
+
+class MeasureStatusSerializer(serializers.ModelSerializer):
+    """What staff update through the API: the implementation tracking."""
+
+    class Meta:
+        model = Measure
+        fields = ["implementation_status", "responsible_office"]
+
+
+class MeasureViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The catalogue as the concept prints it; staff update only the implementation tracking."""
+
+    http_method_names = ["get", "patch", "head", "options"]
+    permission_classes = [ReadPublishedWriteWithPermission]
+    filterset_class = MeasureFilter
+    lookup_field = "code"
+    lookup_value_regex = r"4\.[0-9]+\.[0-9]+"
+    queryset = Measure.objects.with_profile().order_by("thematic_field__position", "position")
+
+    def get_serializer_class(self):
+        return MeasureStatusSerializer if self.request.method == "PATCH" else MeasureSerializer

@@ -1,0 +1,142 @@
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, serializers, viewsets
+from rest_framework_gis.fields import GeometryField
+
+from fabtown.api import (
+    GeoFilterMixin,
+    ReadPublishedWriteWithPermission,
+    as_drf_error,
+    can_see_unpublished,
+    geojson_action,
+)
+from producers.filters import ProducerFilter
+from producers.models import Producer, ProductCategory, ProductionForm
+from producers.selectors import public_producers, with_label_status
+from producers.services import producer_delete, producer_save
+
+
+class ProductionFormSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductionForm
+        fields = ["code", "name", "description"]
+
+
+class ProductCategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ProductCategory.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = ProductCategory
+        fields = ["slug", "name", "parent", "description", "position"]
+
+
+class ProducerSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ProductCategory.objects.all(), allow_null=True, required=False
+    )
+    production_form = serializers.SlugRelatedField(
+        slug_field="code", queryset=ProductionForm.objects.all(), allow_null=True, required=False
+    )
+    location = GeometryField(
+        required=False,
+        allow_null=True,
+        precision=6,
+        help_text="GeoJSON Point, WGS84 longitude/latitude.",
+    )
+    is_label_member = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Producer
+        fields = [
+            "slug", "name", "description", "branch", "products", "category", "production_form",
+            "founded_year", "at_location_since", "legal_form", "employees_min", "employees_max",
+            "employees_seasonal_peak", "production_area_min_m2", "production_area_max_m2",
+            "figures_note", "street", "postcode", "city", "location", "location_is_approximate",
+            "website", "email", "phone", "opening_hours", "has_showroom",
+            "has_visible_production", "offers_tours", "offers_workshops", "offers_repair",
+            "has_online_shop", "sells_to_consumers", "sells_to_businesses", "is_published",
+            "is_label_member", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ProducerAPIFilter(GeoFilterMixin, ProducerFilter):
+    search = django_filters.CharFilter(method="filter_search", label="Full-text search (German)")
+
+
+def _persist(serializer, user, instance=None):
+    producer = instance or Producer()
+    for field, value in serializer.validated_data.items():
+        setattr(producer, field, value)
+    try:
+        return producer_save(producer=producer, by=user)
+    except DjangoValidationError as error:
+        raise as_drf_error(error) from None
+
+
+@extend_schema_view(
+    list=extend_schema(description="Published producers (staff with view permission: all)."),
+)
+class ProducerViewSet(viewsets.ModelViewSet):
+    serializer_class = ProducerSerializer
+    permission_classes = [ReadPublishedWriteWithPermission]
+    filterset_class = ProducerAPIFilter
+    filter_backends = [
+        django_filters.rest_framework.DjangoFilterBackend,
+        filters.OrderingFilter,
+    ]
+    ordering_fields = ["name", "founded_year", "created_at", "updated_at"]
+    lookup_field = "slug"
+    queryset = Producer.objects.none()  # for the schema; see get_queryset
+
+    def get_queryset(self):
+        if can_see_unpublished(self.request.user, Producer):
+            return with_label_status(Producer.objects.all()).order_by("name")
+        return public_producers().order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = _persist(serializer, self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = _persist(serializer, self.request.user, serializer.instance)
+
+    def perform_destroy(self, instance):
+        try:
+            producer_delete(producer=instance, by=self.request.user)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+    geojson = geojson_action(
+        properties={"slug": "slug", "name": "name", "branch": "branch",
+                    "category": "category_slug", "production_form": "form_code",
+                    "is_label_member": "is_label_member", "website": "website"},
+        description="The filtered producers as an RFC 7946 FeatureCollection (no paging).",
+    )  # fmt: skip
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "geojson":
+            queryset = queryset.annotate(
+                category_slug=F("category__slug"),
+                form_code=F("production_form__code"),
+            )
+        return queryset
+
+
+class ProductCategoryViewSet(viewsets.ModelViewSet):
+    serializer_class = ProductCategorySerializer
+    permission_classes = [ReadPublishedWriteWithPermission]
+    queryset = ProductCategory.objects.select_related("parent").order_by("position", "name")
+    lookup_field = "slug"
+    filterset_fields = {"parent__slug": ["exact", "isnull"]}
+
+
+class ProductionFormViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProductionFormSerializer
+    queryset = ProductionForm.objects.all()
+    lookup_field = "code"
+    filter_backends = []

@@ -1,0 +1,189 @@
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters, serializers, viewsets
+from rest_framework_gis.fields import GeometryField
+
+from fabtown.api import (
+    GeoFilterMixin,
+    ReadPublishedWriteWithPermission,
+    as_drf_error,
+    can_see_unpublished,
+    geojson_action,
+)
+from producers.models import Producer, ProductionForm
+from vacancies.filters import SiteFilter
+from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
+from vacancies.selectors import PUBLIC_FIELDS, sites_on_offer
+from vacancies.services import site_save
+
+OWNER_PERMISSION = "vacancies.view_owner_data"
+
+
+class SearchAreaSerializer(serializers.ModelSerializer):
+    area = GeometryField(precision=6, help_text="GeoJSON MultiPolygon, WGS84.")
+    production_form = serializers.SlugRelatedField(
+        slug_field="code", queryset=ProductionForm.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = SearchArea
+        fields = [
+            "slug", "name", "production_type", "production_form", "customer_frequency",
+            "concretisation", "area", "area_is_approximate",
+        ]  # fmt: skip
+
+
+class PublicSiteSerializer(serializers.ModelSerializer):
+    """A site as the public sees it: no owner data, rent only when published."""
+
+    location = GeometryField(precision=6, help_text="GeoJSON Point, WGS84 longitude/latitude.")
+    suitable_forms = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
+    )
+    rent_eur_per_month = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Site
+        fields = [f for f in PUBLIC_FIELDS if f != "rent_is_public"] + ["suitable_forms"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True))
+    def get_rent_eur_per_month(self, site):
+        return (
+            str(site.rent_eur_per_month)
+            if site.rent_is_public and site.rent_eur_per_month is not None
+            else None
+        )
+
+
+class StaffSiteSerializer(serializers.ModelSerializer):
+    """Everything staff may read and write; owner data only with its permission."""
+
+    location = GeometryField(precision=6, help_text="GeoJSON Point, WGS84 longitude/latitude.")
+    footprint = GeometryField(precision=6, required=False, allow_null=True)
+    suitable_forms = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
+    )
+    status = serializers.ChoiceField(choices=SiteStatus.choices, required=False)
+
+    class Meta:
+        model = Site
+        fields = [
+            *PUBLIC_FIELDS, "footprint", "source", "suitable_forms", "is_published",
+            "owner_name", "owner_contact", "internal_notes", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class SiteAPIFilter(GeoFilterMixin, SiteFilter):
+    status = django_filters.ChoiceFilter(choices=SiteStatus.choices, label="status")
+
+
+class SiteViewSet(viewsets.ModelViewSet):
+    permission_classes = [ReadPublishedWriteWithPermission]
+    filterset_class = SiteAPIFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["name", "floor_area_m2", "available_from", "last_verified"]
+    queryset = Site.objects.none()
+
+    def _is_staff_reader(self) -> bool:
+        return can_see_unpublished(self.request.user, Site)
+
+    def get_queryset(self):
+        if self._is_staff_reader():
+            return Site.objects.prefetch_related("suitable_forms").order_by("name")
+        return sites_on_offer().order_by("name")
+
+    def get_serializer_class(self):
+        if self._is_staff_reader() or self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return StaffSiteSerializer
+        return PublicSiteSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if not self.request.user.has_perm(OWNER_PERMISSION):
+            fields = getattr(serializer, "child", serializer).fields
+            for name in Site.PRIVATE_FIELDS:
+                fields.pop(name, None)
+        return serializer
+
+    def _persist(self, serializer, instance=None):
+        data = dict(serializer.validated_data)
+        forms = data.pop("suitable_forms", None)
+        status = data.pop("status", None)
+        site = instance or Site()
+        for field, value in data.items():
+            setattr(site, field, value)
+        try:
+            return site_save(site=site, by=self.request.user, status=status, suitable_forms=forms)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+    def perform_create(self, serializer):
+        serializer.instance = self._persist(serializer)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._persist(serializer, serializer.instance)
+
+    geojson = geojson_action(
+        properties={"id": "id", "name": "name", "kind": "kind_code", "status": "status_code",
+                    "floor_area_m2": "floor_area_m2", "has_shop_window": "has_shop_window",
+                    "is_ground_floor": "is_ground_floor"},
+        description="The filtered sites on offer as an RFC 7946 FeatureCollection (no owner data).",
+    )  # fmt: skip
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "geojson":
+            queryset = queryset.annotate(kind_code=F("kind"), status_code=F("status"))
+        return queryset
+
+
+class SearchAreaViewSet(viewsets.ModelViewSet):
+    serializer_class = SearchAreaSerializer
+    permission_classes = [ReadPublishedWriteWithPermission]
+    queryset = SearchArea.objects.select_related("production_form").order_by("name")
+    lookup_field = "slug"
+    filter_backends = []
+
+    geojson = geojson_action(
+        properties={"slug": "slug", "name": "name", "production_type": "production_type",
+                    "customer_frequency": "customer_frequency",
+                    "area_is_approximate": "area_is_approximate"},
+        description="The search areas as an RFC 7946 FeatureCollection of MultiPolygons.",
+        geometry="area",
+    )  # fmt: skip
+
+
+class InterimUseSerializer(serializers.ModelSerializer):
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all())
+    producers = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Producer.objects.all(), required=False
+    )
+    site_name = serializers.CharField(source="site.name", read_only=True)
+
+    class Meta:
+        model = InterimUse
+        fields = [
+            "id", "site", "site_name", "title", "users", "producers", "starts_on", "ends_on",
+            "dates_are_approximate", "description", "source",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": ["The end cannot be before the start."]})
+        return attrs
+
+
+class InterimUseViewSet(viewsets.ModelViewSet):
+    serializer_class = InterimUseSerializer
+    permission_classes = [ReadPublishedWriteWithPermission]
+    queryset = (
+        InterimUse.objects.select_related("site")
+        .prefetch_related("producers")
+        .order_by("-starts_on")
+    )
+    filterset_fields = {"site": ["exact"], "starts_on": ["gte", "lte"]}
