@@ -18,9 +18,34 @@ from fabtown.geojson import feature_collection
 
 
 class StandardPagination(PageNumberPagination):
+    """50 a page by default, at most 500; a page_size that is not a whole number is a 400."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                size = int(raw)
+            except ValueError:
+                size = 0
+            if size < 1:
+                raise serializers.ValidationError(
+                    {self.page_size_query_param: [_("Give a whole number of at least 1.")]}
+                )
+            return min(size, self.max_page_size)
+        return self.page_size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class ReadPublishedWriteWithPermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -58,12 +83,13 @@ class BBoxField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        min_lon, min_lat, max_lon, max_lat = _numbers(value, 4, "in_bbox")
-        _check_lon_lat(min_lon, min_lat)
-        _check_lon_lat(max_lon, max_lat)
-        if min_lon >= max_lon or min_lat >= max_lat:
-            raise DjangoValidationError(_("in_bbox is minlon,minlat,maxlon,maxlat with min < max."))
-        return Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
+        lon_a, lat_a, lon_b, lat_b = _numbers(value, 4, "in_bbox")
+        _check_lon_lat(lon_a, lat_a)
+        _check_lon_lat(lon_b, lat_b)
+        # corners in either order describe the same box
+        return Polygon.from_bbox(
+            (min(lon_a, lon_b), min(lat_a, lat_b), max(lon_a, lon_b), max(lat_a, lat_b))
+        )
 
 
 class PointField(forms.CharField):
@@ -76,12 +102,37 @@ class PointField(forms.CharField):
         return Point(lon, lat, srid=4326)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
+_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+
+
+# An empty value means "no filter", as in an HTML form; the patterns say so.
+@extend_schema_field(
+    {"type": "string", "pattern": f"^(|{_LON},{_LAT})$", "example": "7.2163,51.4818"}
+)
 class NearFilter(django_filters.Filter):
     field_class = PointField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 100_000})
+class DistanceFilter(django_filters.NumberFilter):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^(|[0-9]{4}-[0-9]{2}-[0-9]{2})$", "example": "2021-09-01"}
+)
+class OptionalDateFilter(django_filters.DateFilter):
+    """A date (YYYY-MM-DD); empty means no filter."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^(|{_LON},{_LAT},{_LON},{_LAT})$",
+        "example": "7.20,51.47,7.23,51.49",
+    }
+)
 class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
 
@@ -99,7 +150,7 @@ class GeoFilterMixin(django_filters.FilterSet):
         field_name="location", label=_("bounding box: minlon,minlat,maxlon,maxlat (WGS84)")
     )
     near = NearFilter(method="filter_near", label=_("a point: lon,lat (WGS84)"))
-    distance = django_filters.NumberFilter(
+    distance = DistanceFilter(
         method="filter_near",
         min_value=0,
         max_value=100_000,

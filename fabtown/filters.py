@@ -1,9 +1,11 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """A yes/no filter that rejects anything but "true" and "false".
 
@@ -25,3 +27,15 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
 @extend_schema_field(OpenApiTypes.STR)
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """A record chosen by its slug or code (typed as a string in the OpenAPI schema)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A reference by id for the API: an unknown id matches nothing (no error)."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyFilter(django_filters.CharFilter):
+    """A reference by slug or code for the API: an unknown key matches nothing (no error)."""

@@ -31,3 +31,5 @@ urlpatterns += i18n_patterns(
 
 # Uploaded photos: served by Django only in development; in production by the web server.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "fabtown.views.not_found"

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.defaults import page_not_found
 
 from fabtown.forms import AccessibilityFeedbackForm
 from fabtown.selectors import home_figures, newest_members
@@ -39,3 +40,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         return redirect("pages:accessibility")
     status = 400 if request.method == "POST" else 200
     return render(request, "pages/accessibility.html", {"form": form}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 in the format the caller speaks: JSON under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

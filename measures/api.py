@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from fabtown.api import ReadPublishedWriteWithPermission
+from fabtown.filters import IdFilter
 from measures.filters import MeasureFilter
 from measures.models import CostLevel, Measure, TimeHorizon
 
@@ -86,12 +87,17 @@ class MeasureStatusSerializer(serializers.ModelSerializer):
         fields = ["implementation_status", "responsible_office"]
 
 
+class MeasureAPIFilter(MeasureFilter):
+    actor = IdFilter(field_name="actors", label="actor id")
+    target_group = IdFilter(field_name="target_groups", label="target group id")
+
+
 class MeasureViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue as the concept prints it; staff update only the implementation tracking."""
 
     http_method_names = ["get", "patch", "head", "options"]
     permission_classes = [ReadPublishedWriteWithPermission]
-    filterset_class = MeasureFilter
+    filterset_class = MeasureAPIFilter
     lookup_field = "code"
     lookup_value_regex = r"4\.[0-9]+\.[0-9]+"
     queryset = Measure.objects.with_profile().order_by("thematic_field__position", "position")

@@ -1,6 +1,6 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 from rest_framework_gis.fields import GeometryField
@@ -12,10 +12,12 @@ from fabtown.api import (
     can_see_unpublished,
     geojson_action,
 )
+from fabtown.filters import KeyFilter
 from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import public_producers, with_label_status
 from producers.services import producer_delete, producer_save
+from vacancies.models import SearchArea
 
 
 class ProductionFormSerializer(serializers.ModelSerializer):
@@ -65,7 +67,19 @@ class ProducerSerializer(serializers.ModelSerializer):
 
 
 class ProducerAPIFilter(GeoFilterMixin, ProducerFilter):
+    """The directory's filters; a category, form or area that does not exist matches nothing."""
+
     search = django_filters.CharFilter(method="filter_search", label="Full-text search (German)")
+    category = KeyFilter(method="filter_category_key", label="product category slug")
+    form = KeyFilter(field_name="production_form__code", label="form of urban production code")
+    area = KeyFilter(method="filter_area_key", label="search area slug")
+
+    def filter_category_key(self, queryset, name, value):
+        return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
+
+    def filter_area_key(self, queryset, name, value):
+        area = SearchArea.objects.filter(slug=value).values_list("area", flat=True).first()
+        return queryset.within(area) if area else queryset.none()
 
 
 def _persist(serializer, user, instance=None):
@@ -132,7 +146,7 @@ class ProductCategoryViewSet(viewsets.ModelViewSet):
     permission_classes = [ReadPublishedWriteWithPermission]
     queryset = ProductCategory.objects.select_related("parent").order_by("position", "name")
     lookup_field = "slug"
-    filterset_fields = {"parent__slug": ["exact", "isnull"]}
+    filter_backends = []
 
 
 class ProductionFormViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,11 +7,13 @@ from rest_framework_gis.fields import GeometryField
 
 from fabtown.api import (
     GeoFilterMixin,
+    OptionalDateFilter,
     ReadPublishedWriteWithPermission,
     as_drf_error,
     can_see_unpublished,
     geojson_action,
 )
+from fabtown.filters import IdFilter, KeyFilter
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
@@ -79,6 +81,24 @@ class StaffSiteSerializer(serializers.ModelSerializer):
 
 class SiteAPIFilter(GeoFilterMixin, SiteFilter):
     status = django_filters.ChoiceFilter(choices=SiteStatus.choices, label="status")
+    area = KeyFilter(method="filter_area_key", label="search area slug")
+    suitable_for = KeyFilter(
+        field_name="suitable_forms__code", label="form of urban production code"
+    )
+
+    def filter_area_key(self, queryset, name, value):
+        area = SearchArea.objects.filter(slug=value).values_list("area", flat=True).first()
+        return queryset.within(area) if area else queryset.none()
+
+
+class InterimUseFilter(django_filters.FilterSet):
+    site = IdFilter(field_name="site", label="site id")
+    starts_on__gte = OptionalDateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_on__lte = OptionalDateFilter(field_name="starts_on", lookup_expr="lte")
+
+    class Meta:
+        model = InterimUse
+        fields = []
 
 
 class SiteViewSet(viewsets.ModelViewSet):
@@ -186,4 +206,4 @@ class InterimUseViewSet(viewsets.ModelViewSet):
         .prefetch_related("producers")
         .order_by("-starts_on")
     )
-    filterset_fields = {"site": ["exact"], "starts_on": ["gte", "lte"]}
+    filterset_class = InterimUseFilter

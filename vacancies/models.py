@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -97,13 +100,23 @@ class Site(models.Model):
     footprint = models.PolygonField(_("footprint"), srid=4326, null=True, blank=True)
 
     floor_area_m2 = models.DecimalField(
-        _("floor area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True
+        _("floor area (m²)"),
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
     )
     is_ground_floor = models.BooleanField(_("ground floor"), null=True, blank=True)
     has_shop_window = models.BooleanField(_("shop window"), null=True, blank=True)
     equipment = models.TextField(_("equipment"), blank=True)
     rent_eur_per_month = models.DecimalField(
-        _("rent per month (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+        _("rent per month (€)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
     )
     rent_is_public = models.BooleanField(
         _("publish the rent"), default=False, help_text=_("Only with the owner's consent.")
