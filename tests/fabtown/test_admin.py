@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from measures.models import Measure
 from producers.models import Producer
@@ -33,6 +34,7 @@ def full_data(bochum_data):
     MembershipFactory(producer=Producer.objects.get(slug="roestart"), fee_tier=FeeTierFactory())
     LabelApplicationFactory()
     AccessibilityFeedback.objects.create(message="Der Kontrast im Kopf ist zu schwach.")
+    Token.objects.create(user=StaffFactory())
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
