@@ -14,6 +14,7 @@ from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 
+from fabtown.filters import KeyFilter
 from fabtown.geojson import feature_collection
 
 
@@ -172,6 +173,18 @@ class GeoFilterMixin(django_filters.FilterSet):
                 location__distance_lte=(point, D(m=metres)),
             )
         return queryset
+
+
+class AreaKeyFilterMixin(django_filters.FilterSet):
+    """`area=<search area slug>`; an unknown slug matches nothing."""
+
+    area = KeyFilter(method="filter_area_key", label="search area slug")
+
+    def filter_area_key(self, queryset, name, value):
+        from vacancies.models import SearchArea
+
+        area = SearchArea.objects.filter(slug=value).values_list("area", flat=True).first()
+        return queryset.within(area) if area else queryset.none()
 
 
 def geojson_response(

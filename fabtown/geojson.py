@@ -4,8 +4,11 @@ The database turns the rows into one JSON document (ST_AsGeoJSON, json_agg), so 
 of thousands of points costs one query and no Python loop over model instances.
 """
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import HttpResponse
 
 
 def feature_collection(
@@ -35,3 +38,13 @@ def feature_collection(
     with connection.cursor() as cursor:
         cursor.execute(sql, [precision, *properties.keys(), *params])
         return cursor.fetchone()[0]
+
+
+EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'
+
+
+def filtered_geojson_response(filterset, build: Callable[[QuerySet], str]) -> HttpResponse:
+    """The map data of a page's filter state: 400 with an empty collection for bad filters."""
+    if not filterset.is_valid():
+        return HttpResponse(EMPTY_COLLECTION, content_type="application/geo+json", status=400)
+    return HttpResponse(build(filterset.qs), content_type="application/geo+json")

@@ -1,8 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from fabtown.validation import run_checks
 
 
 class MeasureGroup(models.TextChoices):
@@ -238,14 +239,12 @@ class Measure(models.Model):
         return range_label(self.time_horizon_min, self.time_horizon_max, TIME_HORIZON_SHORT_LABELS)
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        for prefix in ("personnel_cost", "material_cost", "time_horizon"):
-            for field, message in self._validate_range(prefix):
-                errors.setdefault(field, []).append(message)
-        for field, message in self._validate_code_in_field():
-            errors.setdefault(field, []).append(message)
-        if errors:
-            raise ValidationError(errors)
+        run_checks(
+            lambda: self._validate_range("personnel_cost"),
+            lambda: self._validate_range("material_cost"),
+            lambda: self._validate_range("time_horizon"),
+            self._validate_code_in_field,
+        )
 
     def _validate_range(self, prefix: str):
         low, high = getattr(self, f"{prefix}_min"), getattr(self, f"{prefix}_max")

@@ -6,6 +6,7 @@ from rest_framework import filters, serializers, viewsets
 from rest_framework_gis.fields import GeometryField
 
 from fabtown.api import (
+    AreaKeyFilterMixin,
     GeoFilterMixin,
     ReadPublishedWriteWithPermission,
     as_drf_error,
@@ -17,7 +18,6 @@ from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import public_producers, with_label_status
 from producers.services import producer_delete, producer_save
-from vacancies.models import SearchArea
 
 
 class ProductionFormSerializer(serializers.ModelSerializer):
@@ -66,20 +66,15 @@ class ProducerSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class ProducerAPIFilter(GeoFilterMixin, ProducerFilter):
+class ProducerAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, ProducerFilter):
     """The directory's filters; a category, form or area that does not exist matches nothing."""
 
     search = django_filters.CharFilter(method="filter_search", label="Full-text search (German)")
     category = KeyFilter(method="filter_category_key", label="product category slug")
     form = KeyFilter(field_name="production_form__code", label="form of urban production code")
-    area = KeyFilter(method="filter_area_key", label="search area slug")
 
     def filter_category_key(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
-
-    def filter_area_key(self, queryset, name, value):
-        area = SearchArea.objects.filter(slug=value).values_list("area", flat=True).first()
-        return queryset.within(area) if area else queryset.none()
 
 
 def _persist(serializer, user, instance=None):

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 
 # Years the registry accepts for founding and "at this location since" (the oldest urban
@@ -247,17 +248,12 @@ class Producer(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        for check in (
+        run_checks(
             self._validate_employees,
             self._validate_area,
             self._validate_years,
             self._validate_published_location,
-        ):
-            for field, message in check():
-                errors.setdefault(field, []).append(message)
-        if errors:
-            raise ValidationError(errors)
+        )
 
     def _validate_employees(self):
         low, high, peak = self.employees_min, self.employees_max, self.employees_seasonal_peak

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from fabtown.geojson import filtered_geojson_response
 from fabtown.jsonld import json_ld
 from producers.models import Producer
 from producers.selectors import (
@@ -45,15 +46,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def directory_map(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
-    if not filterset.is_valid():
-        return HttpResponse(
-            '{"type": "FeatureCollection", "features": []}',
-            content_type="application/geo+json",
-            status=400,
-        )
-    return HttpResponse(
-        producers_geojson(queryset=filterset.qs), content_type="application/geo+json"
-    )
+    return filtered_geojson_response(filterset, lambda qs: producers_geojson(queryset=qs))
 
 
 @require_GET

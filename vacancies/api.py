@@ -6,6 +6,7 @@ from rest_framework import filters, serializers, viewsets
 from rest_framework_gis.fields import GeometryField
 
 from fabtown.api import (
+    AreaKeyFilterMixin,
     GeoFilterMixin,
     OptionalDateFilter,
     ReadPublishedWriteWithPermission,
@@ -79,7 +80,7 @@ class StaffSiteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class SiteAPIFilter(GeoFilterMixin, SiteFilter):
+class SiteAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, SiteFilter):
     status = django_filters.ChoiceFilter(choices=SiteStatus.choices, label="status")
     area = KeyFilter(method="filter_area_key", label="search area slug")
     suitable_for = KeyFilter(

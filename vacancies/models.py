@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer, ProductionForm
 
@@ -178,12 +179,7 @@ class Site(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        for check in (self._validate_public_rent, self._validate_footprint):
-            for field, message in check():
-                errors.setdefault(field, []).append(message)
-        if errors:
-            raise ValidationError(errors)
+        run_checks(self._validate_public_rent, self._validate_footprint)
 
     def _validate_public_rent(self):
         if self.rent_is_public and self.rent_eur_per_month is None:

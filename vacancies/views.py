@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from fabtown.geojson import filtered_geojson_response
 from vacancies.models import Site
 from vacancies.selectors import site_list, site_on_offer, sites_geojson
 
@@ -29,13 +30,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def site_map(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
-    if not filterset.is_valid():
-        return HttpResponse(
-            '{"type": "FeatureCollection", "features": []}',
-            content_type="application/geo+json",
-            status=400,
-        )
-    return HttpResponse(sites_geojson(queryset=filterset.qs), content_type="application/geo+json")
+    return filtered_geojson_response(filterset, lambda qs: sites_geojson(queryset=qs))
 
 
 @require_GET
