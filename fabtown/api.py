@@ -103,8 +103,8 @@ class PointField(forms.CharField):
         return Point(lon, lat, srid=4326)
 
 
-_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]+)?)"
-_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_LON = r"-?(180(\.0{1,15})?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]{1,15})?)"
+_LAT = r"-?(90(\.0{1,15})?|[1-8]?[0-9](\.[0-9]{1,15})?)"
 
 
 # An empty value means "no filter", as in an HTML form; the patterns say so.
@@ -121,7 +121,7 @@ class DistanceFilter(django_filters.NumberFilter):
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": r"^(|[0-9]{4}-[0-9]{2}-[0-9]{2})$", "example": "2021-09-01"}
+    {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]}
 )
 class OptionalDateFilter(django_filters.DateFilter):
     """A date (YYYY-MM-DD); empty means no filter."""

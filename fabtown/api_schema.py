@@ -15,6 +15,15 @@ ERROR_RESPONSES = {
 SAFE_METHODS = {"get", "head", "options"}
 
 
+def _limit_query_strings(operation) -> None:
+    from fabtown.middleware import MAX_QUERY_VALUE_LENGTH
+
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "query" and schema.get("type") == "string":
+            schema.setdefault("maxLength", MAX_QUERY_VALUE_LENGTH)
+
+
 def add_error_responses_and_optional_auth(result, generator, request, public):
     """Document the error answers every endpoint can give, and that reading needs no login."""
     for path in result.get("paths", {}).values():
@@ -29,6 +38,7 @@ def add_error_responses_and_optional_auth(result, generator, request, public):
                         "content": {"application/json": {"schema": ERROR}},
                     },
                 )
+            _limit_query_strings(operation)
             if (
                 method in SAFE_METHODS
                 and "security" in operation

@@ -29,13 +29,34 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """A record chosen by its slug or code (typed as a string in the OpenAPI schema)."""
 
 
-@extend_schema_field(OpenApiTypes.INT)
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A reference by id for the API: an unknown id matches nothing (no error)."""
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class KeyFilter(django_filters.CharFilter):
     """A reference by slug or code for the API: an unknown key matches nothing (no error)."""
+
+
+MAX_AREA_M2 = 1_000_000
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_AREA_M2})
+class AreaFilter(django_filters.NumberFilter):
+    """A floor area in m² (0 to 1,000,000)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_AREA_M2)
+        super().__init__(*args, **kwargs)

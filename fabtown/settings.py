@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "fabtown.middleware.ReadApiRequestBodyMiddleware",
+    "fabtown.middleware.ApiQueryLengthMiddleware",
 ]
 
 ROOT_URLCONF = "fabtown.urls"

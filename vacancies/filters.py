@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import SlugChoiceFilter, StrictBooleanFilter
+from fabtown.filters import AreaFilter, SlugChoiceFilter, StrictBooleanFilter
 from producers.models import ProductionForm
 from vacancies.models import SearchArea, Site, SiteKind
 
@@ -32,12 +32,8 @@ class SiteFilter(django_filters.FilterSet):
     shop_window = StrictBooleanFilter(
         label=_("shop window"), field_name="has_shop_window",
     )  # fmt: skip
-    min_area = django_filters.NumberFilter(
-        label=_("at least (m²)"), field_name="floor_area_m2", lookup_expr="gte", min_value=0
-    )
-    max_area = django_filters.NumberFilter(
-        label=_("at most (m²)"), field_name="floor_area_m2", lookup_expr="lte", min_value=0
-    )
+    min_area = AreaFilter(label=_("at least (m²)"), field_name="floor_area_m2", lookup_expr="gte")
+    max_area = AreaFilter(label=_("at most (m²)"), field_name="floor_area_m2", lookup_expr="lte")
 
     class Meta:
         model = Site
