@@ -82,7 +82,20 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 # `make run` / `make test` set DATABASE_URL to the embedded local cluster unless it is set already.
-_database_url = env_str("DATABASE_URL")
+# Without it, manage.py falls back to that cluster once `make run` has created it.
+_LOCAL_DB = BASE_DIR / ".local" / "db"
+
+
+def _local_cluster_url() -> str | None:
+    try:
+        port = (_LOCAL_DB / "port").read_text().strip()
+        password = (_LOCAL_DB / "password").read_text().strip()
+    except OSError:
+        return None
+    return f"postgres://fabtown:{password}@127.0.0.1:{port}/fabtown"
+
+
+_database_url = env_str("DATABASE_URL", default=_local_cluster_url())
 DATABASES = {
     "default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
 }
