@@ -7,6 +7,7 @@ Namensnennung – Version 2.0 (dl-de/by-2-0).
 import csv
 import json
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -71,8 +72,6 @@ def producers_csv(request: HttpRequest) -> HttpResponse:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def producers_geojson(request: HttpRequest) -> HttpResponse:
-    from django.db.models import F
-
     queryset = public_producers().annotate(
         category_slug=F("category__slug"), form_code=F("production_form__code")
     )
