@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
@@ -6,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from fabtown.geojson import filtered_geojson_response
 from fabtown.jsonld import json_ld
+from fabtown.paging import filtered_page
 from producers.models import Producer
 from producers.selectors import (
     directory_facets,
@@ -15,27 +15,17 @@ from producers.selectors import (
 )
 from producers.structured_data import local_business
 
-PAGE_SIZE = 24
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else Producer.objects.none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, query = filtered_page(request, filterset, empty=Producer.objects.none())
     context = {
         "filterset": filterset,
         "page": page,
         "facets": directory_facets(params=request.GET) if valid else {},
-        "query": _query_without_page(request),
+        "query": query,
         "search": request.GET.get("q", ""),
         "sort": request.GET.get("sort", ""),
     }
