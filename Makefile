@@ -48,6 +48,7 @@ stop:
 
 migrate:
 	@$(MANAGE) migrate --no-input -v 0
+	@$(MANAGE) createcachetable
 
 data:
 	@$(MANAGE) load_bochum_data

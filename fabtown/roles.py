@@ -17,14 +17,16 @@ def _permissions(query: Q) -> list[Permission]:
 def ensure_staff_groups() -> None:
     """Create the groups (or bring their permissions up to date); safe to run repeatedly."""
     in_domain = Q(content_type__app_label__in=_DOMAIN_APPS)
-    # owners' names and contacts: editors only (DSGVO data minimisation)
-    view = Q(codename__startswith="view_") & ~Q(codename="view_owner_data")
+    # Owners' and applicants' personal data: only who works with them (DSGVO data minimisation)
+    personal = Q(codename__in=["view_owner_data", "view_applicant_data"])
+    view = Q(codename__startswith="view_") & ~personal
     # History is written by django-simple-history and board decisions by the label service
-    # only: nobody edits or deletes them by hand.
+    # only: nobody edits or deletes them by hand. Deciding on the label is the board's.
     writable = (
         in_domain
         & ~Q(content_type__model__startswith="historical")
         & ~Q(content_type__model="labeldecision")
+        & ~Q(codename="decide_labelapplication")
     )
 
     editors, _ = Group.objects.get_or_create(name=EDITORS)
@@ -35,6 +37,14 @@ def ensure_staff_groups() -> None:
 
     board, _ = Group.objects.get_or_create(name=LABEL_BOARD)
     board_changes = Q(content_type__app_label="label") & Q(
-        codename__in=["change_labelapplication", "add_membership", "change_membership"]
+        codename__in=[
+            "change_labelapplication",
+            "decide_labelapplication",
+            "view_applicant_data",
+            "add_membership",
+            "change_membership",
+            "export_treasurer_list",
+            "change_labelsettings",
+        ]
     )
     board.permissions.set(_permissions(in_domain & view | board_changes))

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "import_export",
+    "allauth",
+    "allauth.account",
     "fabtown",
     "producers",
     "vacancies",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fabtown.middleware.ReadApiRequestBodyMiddleware",
     "fabtown.middleware.ApiQueryLengthMiddleware",
@@ -112,6 +115,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Producer accounts (django-allauth): e-mail and password, verified e-mail address -------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[FabTown Bochum] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Per client address (ip) and per account or e-mail address (key); allauth answers 429 beyond.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env_str("RATE_SIGNUP", default="10/m/ip,30/h/ip"),
+    "login": env_str("RATE_LOGIN", default="30/m/ip"),
+    "login_failed": env_str("RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "label:account"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Submitting a label application: at most this many per account and hour.
+LABEL_SUBMISSIONS_PER_HOUR = env_int("LABEL_SUBMISSIONS_PER_HOUR", default=10)
+# Absolute links in e-mails sent by the daily jobs, where there is no request.
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Rate limits and sessions' helpers need a cache all server processes share: the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fabtown_cache",
+    }
+}
+
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -162,6 +202,8 @@ OPERATOR_NAME = env_str(
 OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", default="Bitte OPERATOR_ADDRESS setzen")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", default="fabtown@example.org")
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", default=CONTACT_EMAIL)
+# Told (without personal data) when an application is submitted.
+LABEL_BOARD_EMAIL = env_str("LABEL_BOARD_EMAIL", default=CONTACT_EMAIL)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="FabTown Bochum <noreply@example.org>")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -258,3 +300,5 @@ if TESTING:
     # schemathesis and the API tests send many requests; the throttle itself has its own test
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One process; tests clear it between runs (tests/conftest.py).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

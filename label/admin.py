@@ -1,20 +1,304 @@
-from django.contrib import admin
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
-from label.models import FeeTier, LabelApplication, LabelDecision, Membership
+from label.criteria import check_label_criteria, fee_tier_for
+from label.forms import DecisionForm
+from label.models import (
+    ApplicationStatus,
+    FeeTier,
+    LabelApplication,
+    LabelApplicationPhoto,
+    LabelDecision,
+    LabelSettings,
+    Membership,
+)
+from label.selectors import monthly_fee_total, treasurer_memberships
+from label.services import BOARD_DECISIONS, TRANSITIONS, label_application_decide, membership_renew
+
+OPEN_STATUSES = [ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
 
 
 class LabelDecisionInline(admin.TabularInline):
-    """Decisions are recorded by label.services.label_application_decide and never edited."""
+    """Decisions are recorded by label.services and never edited (the database refuses, too)."""
 
     model = LabelDecision
     fields = ["decided_at", "from_status", "to_status", "decided_by", "reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name_plural = _("decisions and status changes")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LabelApplicationPhotoInline(admin.TabularInline):
+    model = LabelApplicationPhoto
+    fields = ["preview", "description", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo: LabelApplicationPhoto) -> str:
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" width="160"></a>',
+            photo.image.url,
+            photo.image.url,
+            photo.description,
+        )
+
+
+class ApplicationQueueFilter(admin.SimpleListFilter):
+    """The board's queue: open applications unless another status is chosen."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("all")), *ApplicationStatus.choices]
+
+    def choices(self, changelist):
+        value = self.value() or "open"
+        yield {
+            "selected": value == "open",
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("to decide (submitted, in review)"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
+@admin.register(LabelApplication)
+class LabelApplicationAdmin(DomainAdmin):
+    """The label board's review queue. The application itself is the applicant's text."""
+
+    list_display = ["company_name", "status", "submitted_at", "criteria", "flagged_for_board"]
+    list_filter = [ApplicationQueueFilter, "is_founder_or_startup"]
+    list_select_related = ["producer"]
+    search_fields = ["company_name", "producer__name"]
+    ordering = ["submitted_at", "created_at"]
+    autocomplete_fields = ["producer"]
+    inlines = [LabelApplicationPhotoInline, LabelDecisionInline]
+    change_form_template = "admin/label/labelapplication/change_form.html"
+
+    APPLICANT_FIELDS = ["company_name", "producer"]
+    CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
+    CRITERIA_FIELDS = [
+        "stage_product_design",
+        "stage_manufacturing",
+        "stage_finishing",
+        "seat_street",
+        "seat_postcode",
+        "seat_city",
+        "location",
+        "full_time_staff",
+        "is_founder_or_startup",
+        "company_size",
+    ]
+    TEXT_FIELDS = [
+        "products",
+        "quality_statement",
+        "sustainability_notes",
+        "seasonality_recycling_notes",
+    ]
+    STATUS_FIELDS = ["status", "submitted_at", "created_at", "updated_at", "language"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (_("Status"), {"fields": self.STATUS_FIELDS}),
+            (_("Automatic criteria check"), {"fields": ["criteria_check", "fee"]}),
+            (_("Company and profile"), {"fields": [*self.APPLICANT_FIELDS, "profile_links"]}),
+            (_("Criteria"), {"fields": self.CRITERIA_FIELDS}),
+            (_("Products and quality"), {"fields": self.TEXT_FIELDS}),
+        ]
+        if self._sees_personal_data(request):
+            fieldsets.insert(
+                3,
+                (
+                    _("Contact (confidential: board and staff only)"),
+                    {"fields": [*self.CONTACT_FIELDS, "applicant"]},
+                ),
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        everything = [
+            *self.STATUS_FIELDS,
+            "criteria_check",
+            "fee",
+            "profile_links",
+            "company_name",
+            *self.CONTACT_FIELDS,
+            "applicant",
+            *self.CRITERIA_FIELDS,
+            *self.TEXT_FIELDS,
+        ]
+        # The board may link an existing profile (after checking who applies) until it decides.
+        if obj is not None and obj.status in (
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REJECTED,
+        ):
+            everything.append("producer")
+        return everything
+
+    def _sees_personal_data(self, request) -> bool:
+        return request.user.has_perm("label.view_applicant_data")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # applications come from the producers' accounts
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # personal data go by the retention job; decisions stay on record
+
+    @admin.display(description=_("criteria"))
+    def criteria(self, application: LabelApplication) -> str:
+        results = check_label_criteria(application=application)
+        met = sum(r.met for r in results)
+        return f"{met}/{len(results)}"
+
+    @admin.display(description=_("for the board"), boolean=True)
+    def flagged_for_board(self, application: LabelApplication) -> bool:
+        return any(r.for_the_board for r in check_label_criteria(application=application))
+
+    @admin.display(description=_("result"))
+    def criteria_check(self, application: LabelApplication) -> str:
+        results = check_label_criteria(application=application)
+        return format_html(
+            '<ul class="criteria-results">{}</ul>',
+            format_html_join(
+                "",
+                '<li class="{}"><strong>{}</strong> {} {}</li>',
+                (
+                    (
+                        "met" if r.met else "missing",
+                        gettext("met:") if r.met else gettext("missing:"),
+                        r.message,
+                        gettext("(the board decides)") if r.for_the_board else "",
+                    )
+                    for r in results
+                ),
+            ),
+        )
+
+    @admin.display(description=_("monthly fee"))
+    def fee(self, application: LabelApplication) -> str:
+        tier = fee_tier_for(employees=application.company_size or 0)
+        return f"{tier.monthly_fee_eur} € ({tier.name})" if tier else "–"
+
+    @admin.display(description=_("profile"))
+    def profile_links(self, application: LabelApplication) -> str:
+        producer = application.producer
+        if producer is None:
+            if application.location is None:
+                return gettext(
+                    "New company: approval creates its profile. Without a map point it stays "
+                    "unpublished until staff place it."
+                )
+            return gettext("New company: approval creates and publishes its profile.")
+        change = reverse("admin:producers_producer_change", args=[producer.pk])
+        history = reverse("admin:producers_producer_history", args=[producer.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            change,
+            producer.name,
+            history,
+            gettext("history of the profile"),
+        )
+
+    # --- The decision page -----------------------------------------------------------------
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [
+            path("<int:pk>/decide/", decide, name="label_labelapplication_decide"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def decision_choices(application: LabelApplication) -> list[tuple[str, str]]:
+        allowed = TRANSITIONS[application.status] & BOARD_DECISIONS
+        order = [
+            ApplicationStatus.IN_REVIEW,
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.NEEDS_INFORMATION,
+            ApplicationStatus.REJECTED,
+        ]
+        return [(status.value, status.label) for status in order if status in allowed]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        application = self.get_object(request, object_id)
+        if application is not None and request.user.has_perm("label.decide_labelapplication"):
+            extra_context["can_decide"] = bool(self.decision_choices(application))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("label.decide_labelapplication"):
+            raise PermissionDenied
+        application = get_object_or_404(LabelApplication, pk=pk)
+        choices = self.decision_choices(application)
+        form = DecisionForm(request.POST or None, choices=choices)
+        change_url = reverse("admin:label_labelapplication_change", args=[pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                label_application_decide(
+                    application=application,
+                    by=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Decision recorded: %(status)s. The applicant is told by e-mail.")
+                    % {"status": application.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Decide on the application of %(company)s")
+            % {"company": application.company_name},
+            "application": application,
+            "results": check_label_criteria(application=application),
+            "form": form,
+            "change_url": change_url,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/label/labelapplication/decide.html", context)
 
 
 @admin.register(FeeTier)
@@ -24,21 +308,111 @@ class FeeTierAdmin(DomainAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(DomainAdmin):
-    list_display = ["producer", "kind", "valid_from", "valid_until", "fee_tier", "revoked_at"]
+    list_display = [
+        "producer",
+        "kind",
+        "valid_from",
+        "valid_until",
+        "fee_tier",
+        "is_current_now",
+        "revoked_at",
+    ]
     list_filter = ["kind", "fee_tier"]
     list_select_related = ["producer", "fee_tier"]
     search_fields = ["producer__name"]
     autocomplete_fields = ["producer"]
-    readonly_fields = ["public_id"]
+    readonly_fields = ["public_id", "application", "reminder_sent_at", "expiry_notified_at"]
+    actions = ["renew"]
+    change_list_template = "admin/label/membership/change_list.html"
+
+    @admin.display(description=_("current"), boolean=True)
+    def is_current_now(self, membership: Membership) -> bool:
+        return membership.is_current()
+
+    @admin.action(description=_("Renew the selected memberships for one year"))
+    def renew(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        if not request.user.has_perm("label.change_membership"):
+            raise PermissionDenied
+        renewed = 0
+        for membership in queryset:
+            try:
+                membership_renew(membership=membership, by=request.user)
+                renewed += 1
+            except ValidationError as error:
+                self.message_user(request, f"{membership}: {error.messages[0]}", messages.ERROR)
+        self.message_user(request, gettext("%(count)s renewed for one year.") % {"count": renewed})
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.treasurer_export)
+        return [
+            path("treasurer.csv", export, name="label_membership_treasurer"),
+            *super().get_urls(),
+        ]
+
+    def treasurer_export(self, request: HttpRequest) -> HttpResponse:
+        """Current members with tier and monthly fee, and the month's total, for the treasurer.
+
+        Semicolons and decimal commas, as German spreadsheet programs read CSV; no contact data.
+        """
+        if not request.user.has_perm("label.export_treasurer_list"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        memberships = list(treasurer_memberships(on=today))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"bybochum-beitraege-{today:%Y-%m}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")  # spreadsheet programs then read UTF-8
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                gettext("member"),
+                gettext("kind"),
+                gettext("valid from"),
+                gettext("valid until"),
+                gettext("fee tier"),
+                gettext("monthly fee (€)"),
+            ]
+        )
+        for m in memberships:
+            writer.writerow(
+                [
+                    m.producer.name,
+                    m.get_kind_display(),
+                    m.valid_from.isoformat(),
+                    m.valid_until.isoformat() if m.valid_until else "",
+                    m.fee_tier.name if m.fee_tier else "",
+                    _euro(m.fee_tier.monthly_fee_eur) if m.fee_tier else "",
+                ]
+            )
+        writer.writerow(
+            [
+                gettext("total %(month)s") % {"month": f"{today:%Y-%m}"},
+                "",
+                "",
+                "",
+                "",
+                _euro(monthly_fee_total(memberships)),
+            ]
+        )
+        return response
 
 
-@admin.register(LabelApplication)
-class LabelApplicationAdmin(DomainAdmin):
-    list_display = ["company_name", "status", "submitted_at", "stages_in_bochum", "full_time_staff"]
-    list_filter = ["status", "is_founder_or_startup", "stage_product_design",
-                   "stage_manufacturing", "stage_finishing"]  # fmt: skip
-    list_select_related = ["producer"]
-    search_fields = ["company_name", "producer__name"]
-    autocomplete_fields = ["producer"]
-    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
-    inlines = [LabelDecisionInline]
+def _euro(amount) -> str:
+    return formats.number_format(amount, decimal_pos=2, use_l10n=False).replace(".", ",")
+
+
+@admin.register(LabelSettings)
+class LabelSettingsAdmin(DomainAdmin):
+    """One row of periods; the list goes straight to it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = LabelSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:label_labelsettings_change", args=[settings_row.pk])
+        )

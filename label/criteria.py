@@ -8,6 +8,7 @@ unterstützen und auch mit aufzunehmen").
 
 from dataclasses import dataclass
 
+from django.contrib.gis.geos import GEOSGeometry
 from django.utils.translation import gettext as _
 
 from label.models import FeeTier, LabelApplication
@@ -19,6 +20,17 @@ BOCHUM_POSTCODES = frozenset(
         "44805", "44807", "44809", "44866", "44867", "44869", "44879", "44892", "44894",
     }
 )  # fmt: skip
+
+# A coarse outline of the city of Bochum (WGS84), drawn by hand from the city map: it is
+# approximate by some hundred metres at the border. It only decides the seat rule when the
+# postcode does not (the postcode is checked first); the board sees the point in the admin.
+BOCHUM_OUTLINE_IS_APPROXIMATE = True
+BOCHUM_OUTLINE = GEOSGeometry(
+    "SRID=4326;POLYGON((7.102 51.468, 7.118 51.497, 7.135 51.512, 7.172 51.516, 7.197 51.522, "
+    "7.232 51.532, 7.262 51.531, 7.298 51.523, 7.325 51.514, 7.349 51.498, 7.350 51.470, "
+    "7.336 51.452, 7.312 51.437, 7.285 51.421, 7.250 51.411, 7.214 51.410, 7.180 51.413, "
+    "7.150 51.418, 7.126 51.432, 7.108 51.450, 7.102 51.468))"
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,14 @@ def _stages(application: LabelApplication) -> RuleResult:
 def _seat(application: LabelApplication) -> RuleResult:
     if application.seat_postcode in BOCHUM_POSTCODES:
         return RuleResult("seat", True, _("The seat or shop is in Bochum."))
+    if application.location is not None and BOCHUM_OUTLINE.contains(application.location):
+        return RuleResult("seat", True, _("The place you marked on the map lies in Bochum."))
     if not application.seat_postcode:
-        return RuleResult("seat", False, _("Give the postcode of your seat or shop in Bochum."))
+        return RuleResult(
+            "seat",
+            False,
+            _("Give the postcode of your seat or shop in Bochum, or mark it on the map."),
+        )
     return RuleResult(
         "seat",
         False,

@@ -1,13 +1,19 @@
 import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer
 
@@ -83,6 +89,18 @@ class Membership(models.Model):
         FeeTier, verbose_name=_("fee tier"), on_delete=models.PROTECT, null=True, blank=True
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    application = models.ForeignKey(
+        "LabelApplication",
+        verbose_name=_("application"),
+        related_name="memberships",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The approved application this membership rests on."),
+    )
+    # Set by the daily job (label_memberships_daily), cleared on renewal.
+    reminder_sent_at = models.DateTimeField(_("renewal reminder sent"), null=True, blank=True)
+    expiry_notified_at = models.DateTimeField(_("expiry notice sent"), null=True, blank=True)
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
@@ -90,6 +108,7 @@ class Membership(models.Model):
         ordering = ["-valid_from"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        permissions = [("export_treasurer_list", _("Can export the treasurer's member list"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
@@ -101,8 +120,25 @@ class Membership(models.Model):
         return f"{self.producer} – {self.get_kind_display()}"
 
     def clean(self) -> None:
+        run_checks(self._validate_period, self._validate_fee_tier)
+
+    def _validate_period(self):
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("Cannot end before it starts.")})
+            yield "valid_until", _("Cannot end before it starts.")
+
+    def _validate_fee_tier(self):
+        if self.kind == MembershipKind.REGULAR and self.fee_tier_id is None:
+            yield "fee_tier", _("A regular membership needs a fee tier for the treasurer.")
+
+    def is_current(self, on=None) -> bool:
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day
+            and (self.valid_until is None or self.valid_until >= day)
+        )
 
 
 class ApplicationStatus(models.TextChoices):
@@ -156,23 +192,49 @@ class LabelApplication(models.Model):
     sustainability_notes = models.TextField(_("sustainability"), blank=True)
     seasonality_recycling_notes = models.TextField(_("seasonality and recycling"), blank=True)
 
+    location = models.PointField(
+        _("seat or shop on the map"),
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text=_("Places a new profile on the map; a point in Bochum meets the seat rule."),
+    )
+
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.DRAFT,
     )
+    # E-mails about the application go out in the language it was written in.
+    language = models.CharField(_("language"), max_length=8, default="de")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    personal_data_deleted_at = models.DateTimeField(
+        _("personal data deleted at"), null=True, blank=True
+    )
     history = HistoricalRecords(excluded_fields=["contact_name", "contact_email", "contact_phone"])
 
     PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    # What the retention job blanks once a rejection is older than the retention period.
+    PERSONAL_FIELDS = (
+        *PRIVATE_FIELDS,
+        "seat_street",
+        "products",
+        "quality_statement",
+        "sustainability_notes",
+        "seasonality_recycling_notes",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("label application")
         verbose_name_plural = _("label applications")
+        permissions = [
+            ("view_applicant_data", _("Can see applicants' personal data")),
+            ("decide_labelapplication", _("Can decide on label applications")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(seat_postcode="") | Q(seat_postcode__regex=r"^[0-9]{5}$"),
@@ -190,6 +252,66 @@ class LabelApplication(models.Model):
     @property
     def stages_in_bochum(self) -> int:
         return sum([self.stage_product_design, self.stage_manufacturing, self.stage_finishing])
+
+    def stage_names(self) -> list[str]:
+        names = [
+            (self.stage_product_design, _("product design")),
+            (self.stage_manufacturing, _("manufacturing")),
+            (self.stage_finishing, _("finishing")),
+        ]
+        return [str(name) for present, name in names if present]
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_INFORMATION)
+
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS_PER_APPLICATION = 6
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+def validate_photo_size(image) -> None:
+    if image.size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("The photo is larger than %(limit)s MB.") % {"limit": MAX_PHOTO_BYTES // 2**20}
+        )
+
+
+def _photo_path(instance: "LabelApplicationPhoto", filename: str) -> str:
+    # A random name: application photos are not public, so their URLs must not be guessable.
+    return f"label/applications/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class LabelApplicationPhoto(models.Model):
+    """A photo of the applicant's products, for the board."""
+
+    application = models.ForeignKey(
+        LabelApplication,
+        verbose_name=_("application"),
+        related_name="photos",
+        on_delete=models.CASCADE,
+    )
+    image = models.ImageField(
+        _("photo"),
+        upload_to=_photo_path,
+        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_photo_size],
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+    )
+    description = models.CharField(
+        _("what the photo shows"),
+        max_length=300,
+        help_text=_("One sentence; it is also the text for screen readers."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("application photo")
+        verbose_name_plural = _("application photos")
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class LabelDecision(models.Model):
@@ -222,3 +344,36 @@ class LabelDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.from_status} → {self.to_status}"
+
+
+class LabelSettings(models.Model):
+    """Periods the staff set for the label's daily jobs; there is exactly one row."""
+
+    reminder_days_before_expiry = models.PositiveSmallIntegerField(
+        _("renewal reminder (days before expiry)"), default=30
+    )
+    rejected_retention_days = models.PositiveSmallIntegerField(
+        _("keep rejected applications' personal data (days)"),
+        default=180,
+        help_text=_("After this many days from the rejection, the personal data are deleted."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("label settings")
+        verbose_name_plural = _("label settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="label_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(rejected_retention_days__gte=1),
+                name="label_settings_retention_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("label settings"))
+
+    @classmethod
+    def load(cls) -> "LabelSettings":
+        settings_row, _created = cls.objects.get_or_create(id=1)
+        return settings_row

@@ -1,6 +1,19 @@
-from django.db.models import QuerySet
+from decimal import Decimal
+from uuid import UUID
 
-from label.models import FeeTier, Membership, MembershipKind
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from label.models import (
+    FeeTier,
+    LabelApplication,
+    LabelDecision,
+    Membership,
+    MembershipKind,
+)
+from producers.models import Producer
 
 
 def current_label_memberships() -> QuerySet[Membership]:
@@ -15,3 +28,80 @@ def current_label_memberships() -> QuerySet[Membership]:
 
 def fee_tiers() -> QuerySet[FeeTier]:
     return FeeTier.objects.order_by("min_employees")
+
+
+# --- The applicant's own records (the permission helpers of the account pages) --------------
+
+
+def applications_of(*, user: AbstractBaseUser) -> QuerySet[LabelApplication]:
+    return LabelApplication.objects.filter(applicant=user).select_related("producer")
+
+
+def application_of(*, user: AbstractBaseUser, pk: int) -> LabelApplication:
+    """The applicant's own application; anybody else's is "not found", not "forbidden"."""
+    application = (
+        applications_of(user=user)
+        .prefetch_related(
+            "photos",
+            Prefetch("decisions", LabelDecision.objects.order_by("decided_at", "id")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def producers_of(*, user: AbstractBaseUser) -> QuerySet[Producer]:
+    return Producer.objects.filter(account=user).order_by("name")
+
+
+def memberships_of(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(producer__account=user)
+        .select_related("producer", "fee_tier")
+        .order_by("-valid_from")
+    )
+
+
+# --- Public verification --------------------------------------------------------------------
+
+
+def membership_for_verification(*, public_id: UUID) -> Membership:
+    membership = (
+        Membership.objects.select_related("producer", "application")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def current_membership_for_badge(*, public_id: UUID) -> Membership:
+    """Stickers and badges exist for current regular memberships only."""
+    membership = membership_for_verification(public_id=public_id)
+    if membership.kind != MembershipKind.REGULAR or not membership.is_current():
+        raise Http404
+    return membership
+
+
+# --- Treasurer ------------------------------------------------------------------------------
+
+
+def treasurer_memberships(*, on=None) -> QuerySet[Membership]:
+    """Every current membership (label and supporting) with its fee tier, by member name."""
+    day = on or timezone.localdate()
+    return (
+        Membership.objects.current(on=day)
+        .select_related("producer", "fee_tier")
+        .order_by("producer__name", "kind")
+    )
+
+
+def monthly_fee_total(memberships) -> Decimal:
+    return sum(
+        (m.fee_tier.monthly_fee_eur for m in memberships if m.fee_tier is not None),
+        Decimal("0.00"),
+    )

@@ -1,14 +1,36 @@
+"""Writes of the label: applications, board decisions, memberships and their daily upkeep."""
+
+import datetime
+from collections.abc import Iterable
+
+from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from label.models import ApplicationStatus, LabelApplication, LabelDecision
+from label import emails
+from label.criteria import RuleResult, check_label_criteria, criteria_met, fee_tier_for
+from label.models import (
+    MAX_PHOTOS_PER_APPLICATION,
+    ApplicationStatus,
+    LabelApplication,
+    LabelApplicationPhoto,
+    LabelDecision,
+    LabelSettings,
+    Membership,
+    MembershipKind,
+)
+from producers.models import Producer
+from producers.services import producer_save
 
 S = ApplicationStatus
 
-# Which status may follow which. Decisions by the board are the steps out of review.
+# Which status may follow which. The applicant submits; the board takes the other steps.
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
     S.SUBMITTED: {S.IN_REVIEW},
@@ -18,34 +40,305 @@ TRANSITIONS: dict[str, set[str]] = {
     S.REJECTED: set(),
 }
 BOARD_DECISIONS = {S.IN_REVIEW, S.APPROVED, S.REJECTED, S.NEEDS_INFORMATION}
+MEMBERSHIP_TERM = datetime.timedelta(days=365)
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+# --- The applicant's side -------------------------------------------------------------------
+
+
+def label_application_start(*, applicant: AbstractBaseUser, language: str) -> LabelApplication:
+    """A new draft for `applicant`, prefilled from the account and its producer profile."""
+    producer = Producer.objects.filter(account=applicant).order_by("name").first()
+    application = LabelApplication(
+        applicant=applicant,
+        contact_email=applicant.email,
+        language=language,
+        status=S.DRAFT,
+    )
+    if producer is not None:
+        application.producer = producer
+        application.company_name = producer.name
+        application.seat_street = producer.street
+        application.seat_postcode = producer.postcode
+        application.products = producer.products
+        application.location = producer.location
+    application._history_user = applicant
+    application.save()
+    return application
+
+
+@transaction.atomic
+def label_application_save(
+    *,
+    application: LabelApplication,
+    by: AbstractBaseUser,
+    new_photo: tuple | None = None,
+    remove_photo_ids: Iterable[int] = (),
+) -> list[RuleResult]:
+    """Save the applicant's changes (draft or answer to the board) and check the criteria.
+
+    `new_photo` is (image, description). Everything is saved together or not at all.
+    """
+    _ensure_editable(application=application, by=by)
+    application.full_clean()
+    application._history_user = by
+    application.save()
+    for photo in application.photos.filter(pk__in=list(remove_photo_ids)):
+        _delete_photo(photo)
+    if new_photo is not None:
+        _add_photo(application, *new_photo)
+    return check_label_criteria(application=application)
+
+
+def _add_photo(application: LabelApplication, image, description: str) -> LabelApplicationPhoto:
+    if application.photos.count() >= MAX_PHOTOS_PER_APPLICATION:
+        raise ValidationError(
+            {"image": _("At most %(count)s photos.") % {"count": MAX_PHOTOS_PER_APPLICATION}}
+        )
+    _validate_image(image)
+    photo = LabelApplicationPhoto(application=application, image=image, description=description)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+def _validate_image(image) -> None:
+    """Pillow must read the file as JPEG, PNG or WebP, whatever its name claims."""
+    try:
+        checked = forms.ImageField().clean(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
+    if checked.image.format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError({"image": _("Upload a JPEG, PNG or WebP image.")})
+    image.seek(0)
+
+
+def _delete_photo(photo: LabelApplicationPhoto) -> None:
+    # The file goes only once the database change has committed.
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def label_application_submit(
+    *, application: LabelApplication, by: AbstractBaseUser, note: str = ""
+) -> LabelDecision:
+    """Hand the application to the board; refused while a hard rule is not met."""
+    locked = LabelApplication.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application=locked, by=by)
+    results = check_label_criteria(application=locked)
+    if not criteria_met(results):
+        raise ValidationError(
+            {"__all__": [r.message for r in results if not r.met]}, code="criteria"
+        )
+    if not locked.contact_name.strip():
+        raise ValidationError({"contact_name": _("Tell the board whom to contact.")})
+    with override(locked.language):
+        reason = note.strip() or _("Submitted by the applicant.")
+    record = _change_status(locked, to=S.SUBMITTED, by=by, reason=reason)
+    if locked.submitted_at is None:
+        locked.submitted_at = record.decided_at
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    application.status, application.submitted_at = locked.status, locked.submitted_at
+    transaction.on_commit(lambda: emails.send_status_change(decision=record))
+    transaction.on_commit(lambda: emails.tell_board_about_submission(application=locked))
+    return record
+
+
+def _ensure_editable(*, application: LabelApplication, by: AbstractBaseUser) -> None:
+    if application.applicant_id != by.pk:
+        raise ValidationError(_("Only the applicant can change an application."))
+    if not application.is_editable_by_applicant:
+        raise ValidationError(
+            _("An application that is “%(status)s” cannot be changed.")
+            % {"status": application.get_status_display()}
+        )
+
+
+# --- The board's side -----------------------------------------------------------------------
 
 
 @transaction.atomic
 def label_application_decide(
     *, application: LabelApplication, by: AbstractBaseUser, decision: str, reason: str
 ) -> LabelDecision:
-    """Move an application to the status `decision`, recording who, when and why."""
+    """Move an application to the status `decision`, recording who, when and why.
+
+    Approval grants a membership for one year; the applicant is told by e-mail at every step.
+    """
     locked = LabelApplication.objects.select_for_update().get(pk=application.pk)
     if decision not in BOARD_DECISIONS:
         raise ValidationError({"decision": _("This is not a decision the board can take.")})
-    if decision not in TRANSITIONS[locked.status]:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Every decision needs a reason.")})
+    record = _change_status(locked, to=decision, by=by, reason=reason.strip())
+    locked.save(update_fields=["status", "updated_at"])
+    if decision == S.APPROVED:
+        membership_grant(application=locked, by=by)
+    application.status = decision
+    application.producer_id = locked.producer_id
+    transaction.on_commit(lambda: emails.send_status_change(decision=record))
+    return record
+
+
+def _change_status(
+    application: LabelApplication, *, to: str, by: AbstractBaseUser, reason: str
+) -> LabelDecision:
+    if to not in TRANSITIONS[application.status]:
         raise ValidationError(
             {
                 "decision": _("An application that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": locked.get_status_display(), "new": S(decision).label}
+                % {"current": application.get_status_display(), "new": S(to).label}
             }
         )
-    if not reason.strip():
-        raise ValidationError({"reason": _("Every decision needs a reason.")})
     record = LabelDecision.objects.create(
-        application=locked,
-        from_status=locked.status,
-        to_status=decision,
+        application=application,
+        from_status=application.status,
+        to_status=to,
         decided_by=by,
         decided_at=timezone.now(),
-        reason=reason.strip(),
+        reason=reason,
     )
-    locked.status = decision
-    locked.save(update_fields=["status", "updated_at"])
-    application.status = decision
+    application.status = to
+    application._history_user = by
     return record
+
+
+# --- Memberships ----------------------------------------------------------------------------
+
+
+def membership_grant(*, application: LabelApplication, by: AbstractBaseUser) -> Membership:
+    """The label membership an approved application earns: one year from today."""
+    producer = application.producer or _producer_from_application(application, by=by)
+    if producer.account_id is None and application.applicant_id is not None:
+        producer.account_id = application.applicant_id
+        producer_save(producer=producer, by=by)
+    if application.producer_id != producer.pk:
+        application.producer = producer
+        application.save(update_fields=["producer", "updated_at"])
+    today = timezone.localdate()
+    membership = Membership(
+        producer=producer,
+        kind=MembershipKind.REGULAR,
+        application=application,
+        valid_from=today,
+        valid_until=today + MEMBERSHIP_TERM - datetime.timedelta(days=1),
+        fee_tier=fee_tier_for(employees=application.company_size or 0),
+    )
+    membership.full_clean()
+    membership._history_user = by
+    membership.save()
+    return membership
+
+
+def _producer_from_application(application: LabelApplication, *, by) -> Producer:
+    """A public profile for a company the directory did not know yet; staff complete it."""
+    producer = Producer(
+        name=application.company_name,
+        slug=_free_slug(application.company_name),
+        products=application.products,
+        street=application.seat_street,
+        postcode=application.seat_postcode,
+        city=application.seat_city or "Bochum",
+        location=application.location,
+        location_is_approximate=False,
+        is_published=application.location is not None,
+        source=_("“Made by Bochum” application"),
+    )
+    return producer_save(producer=producer, by=by)
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:180] or "produzent"
+    slug, number = base, 2
+    while Producer.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def membership_renew(*, membership: Membership, by: AbstractBaseUser) -> Membership:
+    """Extend a membership by one year from its end (or from today if it has lapsed)."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("A revoked membership cannot be renewed."))
+    today = timezone.localdate()
+    start = max(locked.valid_until or today, today - datetime.timedelta(days=1))
+    locked.valid_until = start + MEMBERSHIP_TERM
+    locked.reminder_sent_at = None
+    locked.expiry_notified_at = None
+    locked.full_clean()
+    locked._history_user = by
+    locked.save()
+    return locked
+
+
+def memberships_send_renewal_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind members whose label runs out within the configured days; once per term."""
+    today = today or timezone.localdate()
+    days = LabelSettings.load().reminder_days_before_expiry
+    due = Membership.objects.current(on=today).filter(
+        valid_until__isnull=False,
+        valid_until__lte=today + datetime.timedelta(days=days),
+        reminder_sent_at__isnull=True,
+    )
+    count = 0
+    for membership in due.select_related("producer__account", "application"):
+        emails.send_renewal_reminder(membership=membership)
+        Membership.objects.filter(pk=membership.pk).update(reminder_sent_at=timezone.now())
+        count += 1
+    return count
+
+
+def memberships_expire(*, today: datetime.date | None = None) -> int:
+    """Tell members whose membership ended that the label is no longer shown.
+
+    The badge itself goes with the date (every public query asks for current memberships);
+    this marks the end and sends the notice once.
+    """
+    today = today or timezone.localdate()
+    ended = Membership.objects.filter(
+        valid_until__lt=today, revoked_at__isnull=True, expiry_notified_at__isnull=True
+    ).exclude(producer__memberships__in=Membership.objects.current(on=today))
+    count = 0
+    for membership in ended.select_related("producer__account", "application"):
+        emails.send_expiry_notice(membership=membership)
+        Membership.objects.filter(pk=membership.pk).update(expiry_notified_at=timezone.now())
+        count += 1
+    return count
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def label_applications_delete_personal_data(*, now: datetime.datetime | None = None) -> int:
+    """Delete the personal data of applications rejected longer ago than staff configured.
+
+    What stays: company name, postcode, the criteria answers and the board's decisions, so the
+    association can account for what it decided. The history rows go entirely: they hold
+    earlier copies of the same data.
+    """
+    now = now or timezone.now()
+    days = LabelSettings.load().rejected_retention_days
+    cutoff = now - datetime.timedelta(days=days)
+    due = (
+        LabelApplication.objects.filter(status=S.REJECTED, personal_data_deleted_at__isnull=True)
+        .annotate(rejected_at=Max("decisions__decided_at"))
+        .filter(rejected_at__lt=cutoff)
+    )
+    count = 0
+    for application in due:
+        for photo in application.photos.all():
+            _delete_photo(photo)
+        for field in LabelApplication.PERSONAL_FIELDS:
+            setattr(application, field, "")
+        application.applicant = None
+        application.location = None
+        application.personal_data_deleted_at = now
+        application.save_without_historical_record()
+        application.history.all().delete()
+        count += 1
+    return count

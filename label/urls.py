@@ -1,6 +1,21 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from label import views
 
 app_name = "label"
-urlpatterns = [path("label/", views.about, name="about")]
+urlpatterns = [
+    path("label/", views.about, name="about"),
+    path(_("label/verify/<uuid:public_id>/"), views.verify, name="verify"),
+    path(_("label/verify/<uuid:public_id>/badge.svg"), views.badge_svg, name="badge_svg"),
+    path(_("label/verify/<uuid:public_id>/sticker.svg"), views.sticker_svg, name="sticker_svg"),
+    path(_("label/verify/<uuid:public_id>/sticker.pdf"), views.sticker_pdf, name="sticker_pdf"),
+    path(_("my-account/"), views.account, name="account"),
+    path(_("my-account/application/new/"), views.application_new, name="application_new"),
+    path(_("my-account/application/<int:pk>/"), views.application_detail, name="application"),
+    path(
+        _("my-account/application/<int:pk>/edit/"),
+        views.application_edit,
+        name="application_edit",
+    ),
+]

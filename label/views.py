@@ -1,11 +1,193 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from uuid import UUID
 
-from label.selectors import current_label_memberships, fee_tiers
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fabtown import ratelimit
+from label import badges
+from label.criteria import check_label_criteria, fee_tier_for
+from label.forms import ApplicationPhotoForm, LabelApplicationForm
+from label.models import LabelApplication
+from label.selectors import (
+    application_of,
+    applications_of,
+    current_label_memberships,
+    current_membership_for_badge,
+    fee_tiers,
+    membership_for_verification,
+    memberships_of,
+    producers_of,
+)
+from label.services import (
+    label_application_save,
+    label_application_start,
+    label_application_submit,
+)
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     context = {"memberships": current_label_memberships(), "fee_tiers": fee_tiers()}
     return render(request, "label/about.html", context)
+
+
+# --- The producer's account -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    context = {
+        "applications": applications_of(user=request.user),
+        "producers": producers_of(user=request.user),
+        "memberships": memberships_of(user=request.user),
+    }
+    return render(request, "label/account.html", context)
+
+
+@login_required
+@require_POST
+def application_new(request: HttpRequest) -> HttpResponse:
+    open_application = applications_of(user=request.user).filter(
+        status__in=["draft", "needs_information"]
+    )
+    application = open_application.first() or label_application_start(
+        applicant=request.user, language=get_language()
+    )
+    return redirect("label:application_edit", application.pk)
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_of(user=request.user, pk=pk)
+    return render(request, "label/application_detail.html", _review_context(application))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_of(user=request.user, pk=pk)
+    if not application.is_editable_by_applicant:
+        return redirect("label:application", application.pk)
+    producers = producers_of(user=request.user)
+    if request.method != "POST":
+        form = LabelApplicationForm(instance=application, producers=producers)
+        return _edit_page(request, application, form, ApplicationPhotoForm())
+
+    form = LabelApplicationForm(
+        request.POST, request.FILES, instance=application, producers=producers
+    )
+    photo_form = ApplicationPhotoForm(request.POST, request.FILES)
+    if not (form.is_valid() and photo_form.is_valid()):
+        messages.error(request, _("Please correct the marked fields; nothing was saved yet."))
+        return _edit_page(request, application, form, photo_form, status=400)
+    try:
+        _save(request, application, form, photo_form)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _edit_page(request, application, form, photo_form, status=400)
+
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Your draft is saved. The check below shows where it stands."))
+        return redirect("label:application_edit", application.pk)
+    if not ratelimit.allow(
+        action="label-submit", key=str(request.user.pk), limit=settings.LABEL_SUBMISSIONS_PER_HOUR
+    ):
+        messages.error(request, _("Too many submissions in a short time. Please try again later."))
+        return _edit_page(request, application, form, ApplicationPhotoForm(), status=429)
+    try:
+        label_application_submit(
+            application=application, by=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, _("Your changes are saved, but cannot be submitted yet."))
+        form.add_error(None, error)
+        return _edit_page(request, application, form, ApplicationPhotoForm(), status=400)
+    messages.success(request, _("Your application is submitted. We sent you a confirmation."))
+    return redirect("label:application", application.pk)
+
+
+def _save(request, application, form, photo_form) -> None:
+    form.save(commit=False)
+    new_photo = None
+    if photo_form.has_photo():
+        data = photo_form.cleaned_data
+        new_photo = (data["image"], data["description"])
+    label_application_save(
+        application=application,
+        by=request.user,
+        new_photo=new_photo,
+        remove_photo_ids=[int(i) for i in request.POST.getlist("remove_photo") if i.isdigit()],
+    )
+
+
+def _review_context(application: LabelApplication) -> dict:
+    results = check_label_criteria(application=application)
+    return {
+        "application": application,
+        "results": results,
+        "all_met": all(r.met for r in results),
+        "fee_tier": fee_tier_for(employees=application.company_size or 0),
+        "photos": list(application.photos.all()),
+        "decisions": list(application.decisions.all()),
+    }
+
+
+def _edit_page(request, application, form, photo_form, status=200) -> HttpResponse:
+    context = _review_context(application) | {"form": form, "photo_form": photo_form}
+    return render(request, "label/application_form.html", context, status=status)
+
+
+# --- Public verification and the badge ------------------------------------------------------
+
+
+@require_GET
+def verify(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    membership = membership_for_verification(public_id=public_id)
+    context = {
+        "membership": membership,
+        "is_valid": membership.is_current() and membership.kind == "regular",
+        "stages": membership.application.stage_names() if membership.application else [],
+    }
+    return render(request, "label/verify.html", context)
+
+
+def _verification_url(request: HttpRequest, public_id: UUID) -> str:
+    # The German address: printed stickers outlive a visitor's language choice.
+    from django.utils.translation import override
+
+    with override(settings.LANGUAGE_CODE):
+        path = reverse("label:verify", args=[public_id])
+    return request.build_absolute_uri(path)
+
+
+@require_GET
+def badge_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    membership = current_membership_for_badge(public_id=public_id)
+    svg = badges.web_badge_svg(membership=membership, url=_verification_url(request, public_id))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_GET
+def sticker_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    membership = current_membership_for_badge(public_id=public_id)
+    svg = badges.sticker_svg(membership=membership, url=_verification_url(request, public_id))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_GET
+def sticker_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    membership = current_membership_for_badge(public_id=public_id)
+    pdf = badges.sticker_pdf(membership=membership, url=_verification_url(request, public_id))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="made-by-bochum-sticker.pdf"'
+    return response

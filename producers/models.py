@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -185,6 +186,15 @@ class Producer(models.Model):
     sells_to_consumers = models.BooleanField(_("sells to consumers (B2C)"), default=False)
     sells_to_businesses = models.BooleanField(_("sells to businesses (B2B)"), default=False)
 
+    # The producer's own login, linked by the label board or on approval of an application.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("producer account"),
+        related_name="producers",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     is_published = models.BooleanField(_("published"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

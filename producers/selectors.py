@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from fabtown.geojson import feature_collection
@@ -143,3 +143,11 @@ def producers_geojson(*, queryset: QuerySet[Producer]) -> str:
         properties={"name": "name", "branch": "branch", "url": "profile_url",
                     "label": "is_label_member"},
     )  # fmt: skip
+
+
+def producer_of_account(*, user, slug: str) -> Producer:
+    """A profile the signed-in producer may edit; any other is "not found"."""
+    producer = Producer.objects.filter(account=user, slug=slug).first()
+    if producer is None:
+        raise Http404
+    return producer

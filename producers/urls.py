@@ -8,4 +8,5 @@ urlpatterns = [
     path(_("producers/"), views.directory, name="directory"),
     path(_("producers/map.geojson"), views.directory_map, name="map"),
     path(_("producers/<slug:slug>/"), views.profile, name="profile"),
+    path(_("my-account/profile/<slug:slug>/"), views.profile_edit, name="profile_edit"),
 ]

@@ -1,18 +1,25 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fabtown.geojson import filtered_geojson_response
 from fabtown.jsonld import json_ld
 from fabtown.paging import filtered_page
+from producers.forms import ProducerProfileForm
 from producers.models import Producer
 from producers.selectors import (
     directory_facets,
     producer_directory,
+    producer_of_account,
     producer_profile,
     producers_geojson,
 )
+from producers.services import producer_save
 from producers.structured_data import local_business
 
 
@@ -50,4 +57,23 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "producers/profile.html",
         {"producer": producer, "json_ld": json_ld(structured)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    producer = producer_of_account(user=request.user, slug=slug)
+    form = ProducerProfileForm(request.POST or None, instance=producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer_save(producer=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("label:account")
+    status = 400 if form.errors else 200
+    return render(
+        request, "producers/profile_edit.html", {"form": form, "producer": producer}, status=status
     )

@@ -4,10 +4,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry
 
-from label.models import FeeTier, LabelApplication, Membership
+from label.models import FeeTier, LabelApplication, LabelApplicationPhoto, Membership
 from measures.models import Measure, ThematicField
 from producers.models import Producer, ProductCategory, ProductionForm
 from vacancies.models import InterimUse, SearchArea, Site
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
 
 # Bochum city centre, Dr.-Ruer-Platz
 BOCHUM_CENTRE_WKT = "SRID=4326;POINT(7.2163 51.4818)"
@@ -148,8 +155,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     producer = factory.SubFactory(ProducerFactory)
     kind = "regular"
-    valid_from = datetime.date(2026, 1, 1)
-    valid_until = datetime.date(2026, 12, 31)
+    # Current on the day the tests run, whatever that day is.
+    valid_from = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=335))
+    fee_tier = factory.SubFactory(FeeTierFactory)
 
 
 class LabelApplicationFactory(factory.django.DjangoModelFactory):
@@ -165,3 +174,35 @@ class LabelApplicationFactory(factory.django.DjangoModelFactory):
     seat_postcode = "44787"
     full_time_staff = 1
     quality_statement = "Handgefertigt in Bochum."
+
+
+class ApplicantFactory(UserFactory):
+    """A producer's account with a verified e-mail address (allauth)."""
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def small_png(name: str = "produkt.png", size: tuple[int, int] = (40, 30)):
+    """A real, small PNG upload."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (29, 92, 46)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+class LabelApplicationPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LabelApplicationPhoto
+
+    application = factory.SubFactory(LabelApplicationFactory)
+    image = factory.LazyFunction(small_png)
+    description = "Eine Tasse aus der Werkstatt"

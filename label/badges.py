@@ -1,0 +1,123 @@
+"""The member's web badge and shop-window sticker, each with a QR code of the check page.
+
+The QR code (segno) is drawn as plain squares, into SVG by hand and into PDF by ReportLab, so
+that both stay sharp at any print size.
+"""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import segno
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from label.models import Membership
+
+GREEN = "#1d5c2e"
+INK = "#1b1b1b"
+
+
+def _dark_modules(url: str) -> tuple[int, list[tuple[int, int]]]:
+    qr = segno.make(url, error="m")
+    size = qr.symbol_size(border=0)[0]
+    cells = [
+        (x, y)
+        for y, row in enumerate(qr.matrix_iter(border=0))
+        for x, dark in enumerate(row)
+        if dark
+    ]
+    return size, cells
+
+
+def _qr_path(url: str, *, x: float, y: float, width: float) -> str:
+    size, cells = _dark_modules(url)
+    unit = width / size
+    path = "".join(f"M{x + cx * unit:.2f} {y + cy * unit:.2f}h{unit:.2f}v{unit:.2f}h-{unit:.2f}z"
+                   for cx, cy in cells)  # fmt: skip
+    return f'<path fill="{INK}" d="{path}"/>'
+
+
+def _texts(membership: Membership) -> dict[str, str]:
+    # Stickers are printed once and read by anyone: German, the language of the shop window.
+    with override("de"):
+        end = membership.valid_until
+        until = formats.date_format(end, "d.m.Y") if end else ""
+        return {
+            "label": "Made by Bochum",
+            "member": escape(membership.producer.name),
+            "until": escape(_("valid until %(date)s") % {"date": until}) if until else "",
+            "check": escape(_("Scan to check")),
+        }
+
+
+def web_badge_svg(*, membership: Membership, url: str) -> str:
+    t = _texts(membership)
+    title = escape(f"Made by Bochum – {membership.producer.name}")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120" '
+        f'role="img" aria-labelledby="t"><title id="t">{title}</title>'
+        f'<rect width="320" height="120" rx="10" fill="{GREEN}"/>'
+        '<rect x="212" y="12" width="96" height="96" rx="4" fill="#fff"/>'
+        f"{_qr_path(url, x=218, y=18, width=84)}"
+        '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff">'
+        f'<text x="16" y="42" font-size="22" font-weight="700">{t["label"]}</text>'
+        f'<text x="16" y="70" font-size="13">{t["member"][:30]}</text>'
+        f'<text x="16" y="92" font-size="12">{t["until"]}</text>'
+        f'<text x="16" y="108" font-size="10">{t["check"]} →</text></g></svg>'
+    )
+
+
+def sticker_svg(*, membership: Membership, url: str) -> str:
+    """A round shop-window sticker, 100 mm across."""
+    t = _texts(membership)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="100mm" '
+        'viewBox="0 0 100 100" role="img" aria-labelledby="t">'
+        f'<title id="t">Made by Bochum – {t["member"]}</title>'
+        f'<circle cx="50" cy="50" r="49" fill="{GREEN}"/>'
+        '<rect x="29" y="30" width="42" height="42" rx="2" fill="#fff"/>'
+        f"{_qr_path(url, x=32, y=33, width=36)}"
+        '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff" text-anchor="middle">'
+        f'<text x="50" y="22" font-size="9" font-weight="700">{t["label"]}</text>'
+        f'<text x="50" y="80" font-size="4.5">{t["member"][:34]}</text>'
+        f'<text x="50" y="86" font-size="3.6">{t["until"]}</text>'
+        f'<text x="50" y="91" font-size="3.6">{t["check"]}</text></g></svg>'
+    )
+
+
+def sticker_pdf(*, membership: Membership, url: str) -> bytes:
+    """The sticker on an A4 page, 100 mm across, for printing on sticker paper."""
+    t = {key: value.replace("&amp;", "&") for key, value in _texts(membership).items()}
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(210 * mm, 297 * mm))
+    page.setTitle(f"Made by Bochum – {membership.producer.name}")
+    page.setAuthor("BYBOCHUM e.V.")
+    cx, cy, radius = 105 * mm, 190 * mm, 50 * mm
+    page.setFillColor(HexColor(GREEN))
+    page.circle(cx, cy, radius, stroke=0, fill=1)
+    page.setFillColor(HexColor("#ffffff"))
+    page.roundRect(cx - 21 * mm, cy - 22 * mm, 42 * mm, 42 * mm, 2 * mm, stroke=0, fill=1)
+    size, cells = _dark_modules(url)
+    unit = 36 * mm / size
+    left, top = cx - 18 * mm, cy + 17 * mm
+    page.setFillColor(HexColor(INK))
+    for x, y in cells:
+        page.rect(left + x * unit, top - (y + 1) * unit, unit, unit, stroke=0, fill=1)
+    page.setFillColor(HexColor("#ffffff"))
+    page.setFont("Helvetica-Bold", 26)
+    page.drawCentredString(cx, cy + 27 * mm, t["label"])
+    page.setFont("Helvetica", 12)
+    page.drawCentredString(cx, cy - 30 * mm, t["member"][:34])
+    page.setFont("Helvetica", 10)
+    page.drawCentredString(cx, cy - 36 * mm, t["until"])
+    page.drawCentredString(cx, cy - 41 * mm, t["check"])
+    page.setFillColor(HexColor(INK))
+    page.setFont("Helvetica", 9)
+    page.drawString(20 * mm, 40 * mm, url)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -1,0 +1,281 @@
+"""The producer's account pages: sign-up, the application form, status, profile editing."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from label.models import ApplicationStatus as S
+from label.models import LabelApplication
+from tests.factories import (
+    ApplicantFactory,
+    LabelApplicationFactory,
+    ProducerFactory,
+    small_png,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+
+
+def _form_data(application: LabelApplication, **changes) -> dict:
+    data = {
+        "company_name": application.company_name,
+        "contact_name": application.contact_name,
+        "contact_email": application.contact_email,
+        "contact_phone": application.contact_phone,
+        "stage_product_design": "on",
+        "stage_manufacturing": "on",
+        "seat_street": "Kortumstraße 1",
+        "seat_postcode": "44787",
+        "seat_city": "Bochum",
+        "location": "",
+        "full_time_staff": "1",
+        "company_size": "3",
+        "products": "Tassen",
+        "quality_statement": "Von Hand gedreht.",
+        "sustainability_notes": "",
+        "seasonality_recycling_notes": "",
+        "note": "",
+        "action": "save",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def applicant_client(client):
+    applicant = ApplicantFactory()
+    client.force_login(applicant)
+    client.applicant = applicant
+    return client
+
+
+def _draft(client, **values) -> LabelApplication:
+    return LabelApplicationFactory(applicant=client.applicant, **values)
+
+
+@pytest.mark.parametrize(
+    "name", ["label:account", "label:application_new"], ids=["account", "new-application"]
+)
+def test_account_pages_ask_for_a_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code in (302, 405)
+    if response.status_code == 302:
+        assert reverse("account_login") in response["Location"]
+
+
+def test_signing_up_sends_a_verification_link_and_the_account_works_after_it(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+", message.body).group(0)
+    assert client.get(reverse("label:account")).status_code == 302  # not verified yet
+    path = link.split("testserver", 1)[1]
+    assert client.post(path).status_code == 302
+    assert client.get(reverse("label:account")).status_code == 200
+
+
+def test_sign_up_is_rate_limited(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
+    codes = [
+        client.post(
+            reverse("account_signup"),
+            {"email": f"n{i}@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        ).status_code
+        for i in range(3)
+    ]
+    assert codes[-1] == 429
+
+
+def test_after_five_failed_logins_even_the_right_password_is_refused_for_a_while(client):
+    ApplicantFactory(email="werkstatt@example.org")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "werkstatt@example.org", "password": "x"})
+    response = client.post(
+        reverse("account_login"), {"login": "werkstatt@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    assert "zu viele" in str(response.context["form"].errors).lower()
+
+
+def test_logins_are_rate_limited_per_address(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
+    codes = [
+        client.post(
+            reverse("account_login"), {"login": f"{i}@example.org", "password": "x"}
+        ).status_code
+        for i in range(4)
+    ]
+    assert codes[-1] == 429
+
+
+def test_starting_an_application_opens_a_draft_and_reuses_an_open_one(applicant_client):
+    first = applicant_client.post(reverse("label:application_new"))
+    second = applicant_client.post(reverse("label:application_new"))
+    assert first["Location"] == second["Location"]
+    assert LabelApplication.objects.filter(applicant=applicant_client.applicant).count() == 1
+
+
+def test_saving_a_draft_shows_the_criteria_rule_by_rule(applicant_client):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, stage_manufacturing=None, quality_statement="")
+    response = applicant_client.post(url, data, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-rule="stages"' in body and "fehlt" in body
+    assert "15,00 €" in body or "Monatsbeitrag" in body
+    application.refresh_from_db()
+    assert application.status == S.DRAFT and not application.stage_manufacturing
+
+
+def test_submitting_with_a_failed_rule_keeps_the_input_and_says_why(applicant_client):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, seat_postcode="45127", products="Neue Tassen", action="submit")
+    response = applicant_client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "45127 ist keine Bochumer Postleitzahl" in body
+    application.refresh_from_db()
+    assert application.status == S.DRAFT and application.products == "Neue Tassen"
+
+
+def test_a_complete_application_is_submitted_from_the_form(applicant_client):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    response = applicant_client.post(url, _form_data(application, action="submit"))
+    assert response["Location"] == reverse("label:application", args=[application.pk])
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    page = applicant_client.get(response["Location"]).content.decode()
+    assert "Eingereicht" in page
+
+
+def test_invalid_input_is_refused_with_messages_and_nothing_is_saved(applicant_client):
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, seat_postcode="4478x", products="Neu")
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["seat_postcode"]
+    application.refresh_from_db()
+    assert application.products == "Alt"
+
+
+def test_a_photo_is_uploaded_with_the_draft(applicant_client):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, **{"photo-image": small_png(), "photo-description": "Tasse"})
+    assert applicant_client.post(url, data).status_code == 302
+    assert application.photos.get().description == "Tasse"
+
+
+def test_a_broken_photo_is_refused_and_the_rest_is_not_saved_either(applicant_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    broken = SimpleUploadedFile("tasse.jpg", b"kein Bild", content_type="image/jpeg")
+    data = _form_data(
+        application, products="Neu", **{"photo-image": broken, "photo-description": "Tasse"}
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.products == "Alt" and not application.photos.exists()
+
+
+def test_nobody_else_sees_or_edits_an_application(applicant_client):
+    other = LabelApplicationFactory(applicant=ApplicantFactory())
+    for name in ("label:application", "label:application_edit"):
+        assert applicant_client.get(reverse(name, args=[other.pk])).status_code == 404
+
+
+def test_a_submitted_application_is_no_longer_editable(applicant_client):
+    from django.utils import timezone
+
+    application = _draft(applicant_client, status=S.SUBMITTED, submitted_at=timezone.now())
+    url = reverse("label:application_edit", args=[application.pk])
+    assert applicant_client.post(url, _form_data(application))["Location"] == reverse(
+        "label:application", args=[application.pk]
+    )
+
+
+def test_submissions_are_rate_limited(applicant_client, settings):
+    settings.LABEL_SUBMISSIONS_PER_HOUR = 1
+    first, second = _draft(applicant_client, seat_postcode="45127"), _draft(applicant_client)
+    for application in (first,):
+        url = reverse("label:application_edit", args=[application.pk])
+        applicant_client.post(url, _form_data(application, seat_postcode="45127", action="submit"))
+    url = reverse("label:application_edit", args=[second.pk])
+    response = applicant_client.post(url, _form_data(second, action="submit"))
+    assert response.status_code == 429
+    second.refresh_from_db()
+    assert second.status == S.DRAFT
+
+
+def test_forms_refuse_posts_without_a_csrf_token():
+    applicant = ApplicantFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    assert client.post(reverse("label:application_new")).status_code == 403
+
+
+def test_the_account_page_takes_a_constant_number_of_queries(
+    applicant_client, django_assert_max_num_queries
+):
+    """Reason: applications, profiles and memberships are one query each (with their related
+    rows joined); the rest is session, user and allauth's e-mail address."""
+    for _ in range(4):
+        _draft(applicant_client)
+        ProducerFactory(account=applicant_client.applicant)
+    with django_assert_max_num_queries(8):
+        assert applicant_client.get(reverse("label:account")).status_code == 200
+
+
+def test_the_application_form_takes_a_constant_number_of_queries(
+    applicant_client, django_assert_max_num_queries
+):
+    """Reason: the application with its photos and decisions (prefetched), the fee tier, the
+    account's profiles for the choice; plus session and user."""
+    application = _draft(applicant_client)
+    with django_assert_max_num_queries(9):
+        applicant_client.get(reverse("label:application_edit", args=[application.pk]))
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+def test_a_producer_keeps_its_profile_current_and_staff_see_who_changed_what(applicant_client):
+    producer = ProducerFactory(account=applicant_client.applicant, opening_hours="Mo–Fr")
+    url = reverse("producers:profile_edit", args=[producer.slug])
+    response = applicant_client.post(url, {"opening_hours": "Di–Sa 10–18 Uhr", "website": ""})
+    assert response.status_code == 302
+    producer.refresh_from_db()
+    assert producer.opening_hours == "Di–Sa 10–18 Uhr"
+    latest = producer.history.first()
+    assert latest.history_user == applicant_client.applicant
+    assert "opening_hours" in {c.field for c in latest.diff_against(latest.prev_record).changes}
+
+
+def test_a_producer_cannot_edit_someone_elses_profile(applicant_client):
+    other = ProducerFactory(account=ApplicantFactory())
+    unlinked = ProducerFactory()
+    for producer in (other, unlinked):
+        url = reverse("producers:profile_edit", args=[producer.slug])
+        assert applicant_client.get(url).status_code == 404
+
+
+def test_a_bad_website_address_is_refused_with_a_message(applicant_client):
+    producer = ProducerFactory(account=applicant_client.applicant, website="")
+    url = reverse("producers:profile_edit", args=[producer.slug])
+    response = applicant_client.post(url, {"website": "kein link"})
+    assert response.status_code == 400 and response.context["form"].errors["website"]

@@ -1,0 +1,104 @@
+"""The public check page behind every sticker's QR code, and the sticker and badge themselves."""
+
+import datetime
+import uuid
+
+import pytest
+import segno
+from django.urls import reverse
+from django.utils import timezone
+
+from label.badges import _dark_modules
+from tests.factories import LabelApplicationFactory, MembershipFactory, ProducerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(**values):
+    application = LabelApplicationFactory(
+        stage_product_design=True, stage_manufacturing=True, stage_finishing=False
+    )
+    return MembershipFactory(
+        producer=ProducerFactory(name="Rösterei am Rathaus", is_published=True),
+        application=application,
+        **values,
+    )
+
+
+def test_a_current_membership_is_shown_as_valid_with_who_since_until_and_stages(client):
+    membership = _member()
+    response = client.get(reverse("label:verify", args=[membership.public_id]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Gültig" in body and "Rösterei am Rathaus" in body
+    assert "Produktdesign, Herstellung" in body
+    assert membership.valid_until.strftime("%Y") in body
+    assert response.context["is_valid"] is True
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"valid_from": datetime.date(2024, 1, 1), "valid_until": datetime.date(2025, 1, 1)},
+        {"revoked_at": timezone.now()},
+        {"kind": "supporting"},
+    ],
+    ids=["expired", "revoked", "supporting-member"],
+)
+def test_expired_revoked_and_supporting_memberships_are_not_valid(client, values):
+    membership = _member(**values)
+    response = client.get(reverse("label:verify", args=[membership.public_id]))
+    assert response.status_code == 200 and response.context["is_valid"] is False
+    assert "Nicht gültig" in response.content.decode()
+
+
+def test_an_unknown_id_is_not_found(client):
+    assert client.get(reverse("label:verify", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_check_page_is_kept_out_of_search_engines_and_shows_no_contact(client):
+    membership = _member()
+    body = client.get(reverse("label:verify", args=[membership.public_id])).content.decode()
+    assert '<meta name="robots" content="noindex">' in body
+    assert membership.application.contact_email not in body
+
+
+def test_the_web_badge_carries_a_qr_code_of_the_check_page(client):
+    membership = _member()
+    response = client.get(reverse("label:badge_svg", args=[membership.public_id]))
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    url = "http://testserver" + reverse("label:verify", args=[membership.public_id])
+    size, cells = _dark_modules(url)
+    # every dark module of the QR code for exactly this URL is drawn
+    assert svg.count("h") - svg.count("height") >= len(cells)
+    assert segno.make(url, error="m").symbol_size(border=0)[0] == size
+    assert "Rösterei am Rathaus" in svg and "<title" in svg
+
+
+def test_the_printable_sticker_is_a_pdf_and_an_svg(client):
+    membership = _member()
+    pdf = client.get(reverse("label:sticker_pdf", args=[membership.public_id]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    svg = client.get(reverse("label:sticker_svg", args=[membership.public_id]))
+    assert svg.status_code == 200 and b"100mm" in svg.content
+
+
+def test_no_sticker_or_badge_for_a_membership_that_is_not_current(client):
+    membership = _member(revoked_at=timezone.now())
+    for name in ("label:badge_svg", "label:sticker_svg", "label:sticker_pdf"):
+        assert client.get(reverse(name, args=[membership.public_id])).status_code == 404
+
+
+def test_the_qr_code_points_at_the_german_check_page_from_an_english_page(client):
+    membership = _member()
+    svg_en = client.get(f"/en/label/verify/{membership.public_id}/badge.svg").content
+    svg_de = client.get(reverse("label:badge_svg", args=[membership.public_id])).content
+    assert svg_en.split(b"<path")[1] == svg_de.split(b"<path")[1]
+
+
+def test_the_check_page_takes_a_constant_number_of_queries(client, django_assert_num_queries):
+    """Reason: membership, producer and application come in one query."""
+    membership = _member()
+    with django_assert_num_queries(1):
+        client.get(reverse("label:verify", args=[membership.public_id]))
