@@ -2,14 +2,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from label.models import (
     FeeTier,
     LabelApplication,
-    LabelDecision,
     Membership,
     MembershipKind,
 )
@@ -39,15 +38,7 @@ def applications_of(*, user: AbstractBaseUser) -> QuerySet[LabelApplication]:
 
 def application_of(*, user: AbstractBaseUser, pk: int) -> LabelApplication:
     """The applicant's own application; anybody else's is "not found", not "forbidden"."""
-    application = (
-        applications_of(user=user)
-        .prefetch_related(
-            "photos",
-            Prefetch("decisions", LabelDecision.objects.order_by("decided_at", "id")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    application = applications_of(user=user).filter(pk=pk).first()
     if application is None:
         raise Http404
     return application

@@ -138,7 +138,7 @@ def _review_context(application: LabelApplication) -> dict:
         "all_met": all(r.met for r in results),
         "fee_tier": fee_tier_for(employees=application.company_size or 0),
         "photos": list(application.photos.all()),
-        "decisions": list(application.decisions.all()),
+        "decisions": list(application.decisions.order_by("decided_at", "id")),
     }
 
 

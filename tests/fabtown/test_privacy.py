@@ -7,10 +7,16 @@ import pytest
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from label.models import Membership
+from label.models import LabelApplication, Membership
 from measures.models import Measure
 from producers.models import Producer
-from tests.factories import LabelApplicationFactory, MembershipFactory, SiteFactory
+from tests.factories import (
+    ApplicantFactory,
+    LabelApplicationFactory,
+    MembershipFactory,
+    ProducerFactory,
+    SiteFactory,
+)
 from vacancies.admin import SiteResource
 from vacancies.models import SearchArea, Site
 
@@ -37,7 +43,10 @@ def _candidates() -> dict[str, list[str]]:
             *Producer.objects.values_list("slug", flat=True),
             *SearchArea.objects.values_list("slug", flat=True),
         ],
-        "pk": [str(pk) for pk in Site.objects.values_list("pk", flat=True)],
+        "pk": [
+            *(str(pk) for pk in Site.objects.values_list("pk", flat=True)),
+            *(str(pk) for pk in LabelApplication.objects.values_list("pk", flat=True)),
+        ],
         "int": [str(pk) for pk in Site.objects.values_list("pk", flat=True)],
         "uuid": [str(u) for u in Membership.objects.values_list("public_id", flat=True)],
         "code": list(Measure.objects.values_list("code", flat=True)),
@@ -65,8 +74,12 @@ def _public_urls() -> list[str]:
 @pytest.fixture
 def private_data(bochum_data):
     site = SiteFactory(owner_name=OWNER_NAME, owner_contact=f"{OWNER_CONTACT}, 0234 999999")
-    LabelApplicationFactory(contact_email=APPLICANT)
-    MembershipFactory()
+    applicant = ApplicantFactory(email=APPLICANT)
+    producer = ProducerFactory(account=applicant, is_published=True)
+    application = LabelApplicationFactory(
+        contact_email=APPLICANT, applicant=applicant, producer=producer
+    )
+    MembershipFactory(producer=producer, application=application)
     return site
 
 
@@ -78,6 +91,20 @@ def test_owner_contact_is_never_public(client, private_data):
         body = response.content.decode(errors="replace")
         for secret in SECRETS:
             assert secret not in body, f"{secret!r} leaked on {url}"
+
+
+def test_another_producers_account_sees_no_applicants_data(client, private_data):
+    client.force_login(ApplicantFactory())
+    for url in _public_urls():
+        body = client.get(url, follow=True).content.decode(errors="replace")
+        for secret in SECRETS:
+            assert secret not in body, f"{secret!r} leaked on {url} to another account"
+
+
+def test_the_api_gives_no_account_or_applicant_data(client, private_data):
+    body = client.get("/api/v1/producers/?page_size=500").content.decode()
+    body += client.get("/api/v1/label-members/").content.decode()
+    assert APPLICANT not in body and "account" not in body
 
 
 def test_spreadsheet_exports_carry_no_owner_data(private_data):

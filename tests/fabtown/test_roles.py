@@ -48,3 +48,15 @@ def test_running_it_again_changes_nothing(groups):
         for g in Group.objects.filter(name__in=before)
     }
     assert after == before
+
+
+def test_only_the_label_board_decides_and_viewers_see_no_personal_data(groups):
+    board = StaffFactory(groups=[groups[LABEL_BOARD]])
+    editor = StaffFactory(groups=[groups[EDITORS]])
+    viewer = StaffFactory(groups=[groups[VIEWERS]])
+    assert board.has_perms(["label.decide_labelapplication", "label.view_applicant_data"])
+    assert board.has_perm("label.export_treasurer_list")
+    assert not editor.has_perm("label.decide_labelapplication")
+    assert editor.has_perm("label.view_applicant_data")
+    assert not viewer.has_perm("label.view_applicant_data")
+    assert not viewer.has_perm("vacancies.view_owner_data")

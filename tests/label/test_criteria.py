@@ -59,3 +59,23 @@ def test_the_fee_follows_the_company_size_within_5_to_50_euros():
     assert fee_tier_for(employees=4).monthly_fee_eur == 15
     assert fee_tier_for(employees=20).monthly_fee_eur == 30
     assert fee_tier_for(employees=250).monthly_fee_eur == 50
+
+
+@pytest.mark.parametrize(
+    ("place", "point", "met"),
+    [
+        ("Bochum, Dr.-Ruer-Platz", "POINT(7.2163 51.4818)", True),
+        ("Bochum-Wattenscheid", "POINT(7.1340 51.4830)", True),
+        ("Bochum-Langendreer", "POINT(7.3210 51.4760)", True),
+        ("Essen, Kennedyplatz", "POINT(7.0130 51.4560)", False),
+        ("Herne, Bahnhof", "POINT(7.2190 51.5400)", False),
+        ("Witten, Rathaus", "POINT(7.3350 51.4430)", False),
+        ("Dortmund, Hauptbahnhof", "POINT(7.4590 51.5180)", False),
+    ],
+)
+def test_without_a_bochum_postcode_a_point_inside_the_city_meets_the_seat_rule(place, point, met):
+    from django.contrib.gis.geos import GEOSGeometry
+
+    location = GEOSGeometry(f"SRID=4326;{point}")
+    result = _results(seat_postcode="", location=location)["seat"]
+    assert result.met is met, place

@@ -31,7 +31,7 @@ def test_a_current_membership_is_shown_as_valid_with_who_since_until_and_stages(
     body = response.content.decode()
     assert response.status_code == 200
     assert "Gültig" in body and "Rösterei am Rathaus" in body
-    assert "Produktdesign, Herstellung" in body
+    assert "Produktdesign, Anfertigung" in body
     assert membership.valid_until.strftime("%Y") in body
     assert response.context["is_valid"] is True
 

@@ -1,0 +1,221 @@
+"""The whole way to the "Made by Bochum" label in a real browser, from sign-up to the sticker's
+check page. Screenshots of every step land in test-artifacts/label-*.png."""
+
+import datetime
+import re
+from collections import Counter
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from fabtown.roles import LABEL_BOARD, ensure_staff_groups
+from label.models import LabelApplication, Membership
+from label.seed import load_fee_tiers
+from tests.browser.axe import axe_violations
+from tests.browser.conftest import save_screenshot
+from tests.factories import (
+    ApplicantFactory,
+    LabelApplicationFactory,
+    MembershipFactory,
+    ProducerFactory,
+    StaffFactory,
+    small_png,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Kaffeebohne-Bochum-2026"
+EMAIL = "inhaberin@roesterei-kortum.example"
+
+
+@pytest.fixture
+def label_setup(db):
+    ensure_staff_groups()
+    load_fee_tiers(Counter())
+    return StaffFactory(username="vorstand", groups=[Group.objects.get(name=LABEL_BOARD)])
+
+
+def _sign_up_and_verify(page, url: str) -> None:
+    page.goto(f"{url}/label/")
+    page.get_by_role("link", name="Konto anlegen und bewerben").click()
+    page.locator("input[name=email]").fill(EMAIL)
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    save_screenshot(page, "label-01-sign-up")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    # The verification e-mail, read from Django's test outbox
+    (message,) = [m for m in mail.outbox if EMAIL in m.to]
+    link = re.search(r"https?://\S+", message.body).group(0)
+    page.goto(link)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/mein-konto/$"))
+    save_screenshot(page, "label-02-e-mail-verified-account")
+
+
+def _fill_application(page, photo_path) -> None:
+    page.locator("#id_company_name").fill("Rösterei Kortum")
+    page.locator("#id_contact_name").fill("Hanna Beispiel")
+    page.locator("#id_stage_product_design").check()  # one stage only: the rule fails
+    page.locator("#id_seat_street").fill("Kortumstraße 20")
+    page.locator("#id_seat_postcode").fill("44787")
+    page.locator("#id_full_time_staff").fill("2")
+    page.locator("#id_company_size").fill("4")
+    page.locator("#id_products").fill("Kaffee aus der eigenen Trommelröstung")
+    page.locator("#id_quality_statement").fill("Kleine Chargen, jede Röstung verkostet.")
+    page.locator("#id_photo-image").set_input_files(str(photo_path))
+    page.locator("#id_photo-description").fill("Frisch geröstete Bohnen in der Kühlschale")
+    map_box = page.locator("#id_location-map")
+    map_box.scroll_into_view_if_needed()
+    page.locator("#id_location-map .leaflet-draw-draw-marker").click()
+    box = map_box.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _board_decides(board_page, url: str, company: str, decision: str, reason: str) -> None:
+    board_page.goto(f"{url}/admin/label/labelapplication/")
+    board_page.get_by_role("link", name=company).click()
+    board_page.get_by_role("link", name="Entscheiden").click()
+    board_page.get_by_label(decision, exact=True).check()
+    board_page.locator("#id_reason").fill(reason)
+    board_page.locator("input[type=submit]").click()
+    board_page.wait_for_selector(".messagelist .success")
+
+
+def test_a_producer_earns_the_label_from_sign_up_to_a_valid_sticker(
+    page, browser, live_server, label_setup, tmp_path
+):
+    photo_path = tmp_path / "bohnen.png"
+    photo_path.write_bytes(small_png().read())
+    url = live_server.url
+
+    _sign_up_and_verify(page, url)
+    page.get_by_role("button", name="Um das Label bewerben").click()
+    page.wait_for_url(re.compile(r"/mein-konto/antrag/\d+/bearbeiten/$"))
+    assert "Monatsbeitrag" in page.locator(".criteria-check").inner_text()
+
+    # Fill in, with one stage only: submitting is refused and the page says why
+    _fill_application(page, photo_path)
+    page.get_by_role("button", name="Antrag einreichen").click()
+    summary = page.locator("#error-summary")
+    assert "Mindestens zwei der drei Stufen" in summary.inner_text()
+    assert page.locator('[data-rule="stages"]').get_attribute("class") == "rule missing"
+    save_screenshot(page, "label-03-failed-rule")
+    application = LabelApplication.objects.get(company_name="Rösterei Kortum")
+    assert application.status == "draft" and application.photos.count() == 1  # nothing lost
+
+    # Fix it and submit
+    page.locator("#id_stage_manufacturing").check()
+    page.get_by_role("button", name="Antrag einreichen").click()
+    page.wait_for_url(re.compile(r"/mein-konto/antrag/\d+/$"))
+    assert "Eingereicht" in page.locator(".status-line").inner_text()
+    assert page.locator('[data-rule="stages"]').get_attribute("class") == "rule met"
+    save_screenshot(page, "label-04-submitted")
+
+    # A board member reviews and approves in the admin
+    board = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    board.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    board_page = board.new_page()
+    board_page.goto(f"{url}/admin/login/")
+    board_page.get_by_label("Benutzername").fill("vorstand")
+    board_page.get_by_label("Passwort").fill("correct horse battery")
+    board_page.get_by_role("button", name="Anmelden").click()
+    _board_decides(board_page, url, "Rösterei Kortum", "in Prüfung", "Wir sehen uns das an.")
+    board_page.goto(f"{url}/admin/label/labelapplication/{application.pk}/decide/")
+    save_screenshot(board_page, "label-05-board-decides")
+    _board_decides(
+        board_page, url, "Rösterei Kortum", "bewilligt", "Zwei Stufen in Bochum, Sitz in 44787."
+    )
+    assert "Zwei Stufen in Bochum" in board_page.locator(".inline-group").first.inner_text() or (
+        "Zwei Stufen in Bochum" in board_page.content()
+    )
+    save_screenshot(board_page, "label-06-approved-in-the-admin")
+    board.close()
+
+    # The applicant was told at every step, with the board's reason
+    to_applicant = [m for m in mail.outbox if EMAIL in m.to]
+    assert len(to_applicant) == 1 + 3  # verification, submitted, in review, approved
+    assert "Zwei Stufen in Bochum, Sitz in 44787." in to_applicant[-1].body
+
+    # The badge is in the directory (label filter) and on the account page
+    page.goto(f"{url}/produzenten/?label=true")
+    card = page.locator(".cards > li", has_text="Rösterei Kortum")
+    assert card.locator(".badge").inner_text() == "Made by Bochum"
+    save_screenshot(page, "label-07-directory-badge")
+
+    membership = Membership.objects.get(producer__name="Rösterei Kortum")
+    assert membership.fee_tier.monthly_fee_eur == 15
+    page.goto(f"{url}/mein-konto/")
+    page.get_by_role("link", name="Öffentliche Prüfseite").click()
+    assert page.url.endswith(f"/label/pruefen/{membership.public_id}/")
+    verdict = page.locator(".verdict").inner_text()
+    assert "Gültig" in verdict and "Rösterei Kortum" in verdict
+    assert "Produktdesign, Anfertigung" in page.locator(".facts").inner_text()
+    save_screenshot(page, "label-08-check-page-valid")
+
+    sticker = page.request.get(f"{url}/label/pruefen/{membership.public_id}/aufkleber.pdf")
+    assert sticker.ok and sticker.body().startswith(b"%PDF")
+
+
+def test_an_expired_membership_is_shown_as_not_valid(page, live_server):
+    expired = MembershipFactory(
+        producer=ProducerFactory(name="Polsterei Gestern", is_published=True),
+        valid_from=datetime.date(2024, 6, 1),
+        valid_until=datetime.date(2025, 5, 31),
+    )
+    page.goto(f"{live_server.url}/label/pruefen/{expired.public_id}/")
+    assert "Nicht gültig" in page.locator(".verdict").inner_text()
+    save_screenshot(page, "label-09-check-page-not-valid")
+    assert axe_violations(page) == []
+
+
+def _log_in(page, url: str, email: str) -> None:
+    page.goto(f"{url}/konto/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/mein-konto/$"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/konto/signup/", "/konto/login/", "/konto/password/reset/", "/en/account/login/"],
+)
+def test_the_account_entrance_pages_meet_wcag_aa(page, live_server, path):
+    page.goto(live_server.url + path)
+    assert axe_violations(page) == []
+
+
+def test_the_producers_own_pages_meet_wcag_aa(page, live_server):
+    applicant = ApplicantFactory()
+    producer = ProducerFactory(account=applicant, is_published=True)
+    application = LabelApplicationFactory(applicant=applicant, stage_manufacturing=False)
+    MembershipFactory(producer=producer)
+    _log_in(page, live_server.url, applicant.email)
+    assert axe_violations(page) == [], "account page"
+    page.goto(f"{live_server.url}/mein-konto/antrag/{application.pk}/bearbeiten/")
+    page.get_by_role("button", name="Antrag einreichen").click()
+    page.wait_for_selector("#error-summary")
+    assert axe_violations(page) == [], "application form with errors"
+    page.goto(f"{live_server.url}/mein-konto/antrag/{application.pk}/")
+    assert axe_violations(page) == [], "application status"
+    page.goto(f"{live_server.url}/mein-konto/profil/{producer.slug}/")
+    assert axe_violations(page) == [], "profile form"
+    page.goto(f"{live_server.url}/en/my-account/")
+    assert axe_violations(page) == [], "account page in English"
+
+
+def test_a_producer_updates_the_profile_with_the_keyboard(page, live_server):
+    applicant = ApplicantFactory()
+    producer = ProducerFactory(account=applicant, is_published=True, opening_hours="")
+    _log_in(page, live_server.url, applicant.email)
+    page.get_by_role("link", name=f"bearbeiten {producer.name}").click()
+    page.locator("#id_opening_hours").focus()
+    page.keyboard.type("Di–Sa 10–18 Uhr")
+    page.get_by_role("button", name="Profil speichern").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/mein-konto/$"))
+    producer.refresh_from_db()
+    assert producer.opening_hours == "Di–Sa 10–18 Uhr"
+    assert producer.history.first().history_user == applicant
