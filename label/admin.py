@@ -59,11 +59,9 @@ class LabelApplicationPhotoInline(admin.TabularInline):
 
     @admin.display(description=_("photo"))
     def preview(self, photo: LabelApplicationPhoto) -> str:
+        url = reverse("label:application_photo", args=[photo.pk])
         return format_html(
-            '<a href="{}"><img src="{}" alt="{}" width="160"></a>',
-            photo.image.url,
-            photo.image.url,
-            photo.description,
+            '<a href="{}"><img src="{}" alt="{}" width="160"></a>', url, url, photo.description
         )
 
 
@@ -214,7 +212,9 @@ class LabelApplicationAdmin(DomainAdmin):
     @admin.display(description=_("monthly fee"))
     def fee(self, application: LabelApplication) -> str:
         tier = fee_tier_for(employees=application.company_size or 0)
-        return f"{tier.monthly_fee_eur} € ({tier.name})" if tier else "–"
+        if tier is None:
+            return "–"
+        return f"{formats.number_format(tier.monthly_fee_eur, 2, use_l10n=True)} € ({tier.name})"
 
     @admin.display(description=_("profile"))
     def profile_links(self, application: LabelApplication) -> str:

@@ -33,12 +33,20 @@ def _dark_modules(url: str) -> tuple[int, list[tuple[int, int]]]:
     return size, cells
 
 
+# The quiet zone that QR readers need around the code, in modules (ISO/IEC 18004).
+QUIET_ZONE = 4
+
+
 def _qr_path(url: str, *, x: float, y: float, width: float) -> str:
+    """The QR code with its quiet zone filling the white square at (x, y) of side `width`."""
     size, cells = _dark_modules(url)
-    unit = width / size
-    path = "".join(f"M{x + cx * unit:.2f} {y + cy * unit:.2f}h{unit:.2f}v{unit:.2f}h-{unit:.2f}z"
-                   for cx, cy in cells)  # fmt: skip
-    return f'<path fill="{INK}" d="{path}"/>'
+    unit = width / (size + 2 * QUIET_ZONE)
+    left, top = x + QUIET_ZONE * unit, y + QUIET_ZONE * unit
+    path = "".join(
+        f"M{left + cx * unit:.3f} {top + cy * unit:.3f}h{unit:.3f}v{unit:.3f}h-{unit:.3f}z"
+        for cx, cy in cells
+    )
+    return f'<path class="qr" fill="{INK}" d="{path}"/>'
 
 
 def _texts(membership: Membership) -> dict[str, str]:
@@ -62,7 +70,7 @@ def web_badge_svg(*, membership: Membership, url: str) -> str:
         f'role="img" aria-labelledby="t"><title id="t">{title}</title>'
         f'<rect width="320" height="120" rx="10" fill="{GREEN}"/>'
         '<rect x="212" y="12" width="96" height="96" rx="4" fill="#fff"/>'
-        f"{_qr_path(url, x=218, y=18, width=84)}"
+        f"{_qr_path(url, x=212, y=12, width=96)}"
         '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff">'
         f'<text x="16" y="42" font-size="22" font-weight="700">{t["label"]}</text>'
         f'<text x="16" y="70" font-size="13">{t["member"][:30]}</text>'
@@ -80,7 +88,7 @@ def sticker_svg(*, membership: Membership, url: str) -> str:
         f'<title id="t">Made by Bochum – {t["member"]}</title>'
         f'<circle cx="50" cy="50" r="49" fill="{GREEN}"/>'
         '<rect x="29" y="30" width="42" height="42" rx="2" fill="#fff"/>'
-        f"{_qr_path(url, x=32, y=33, width=36)}"
+        f"{_qr_path(url, x=29, y=30, width=42)}"
         '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff" text-anchor="middle">'
         f'<text x="50" y="22" font-size="9" font-weight="700">{t["label"]}</text>'
         f'<text x="50" y="80" font-size="4.5">{t["member"][:34]}</text>'
@@ -100,10 +108,11 @@ def sticker_pdf(*, membership: Membership, url: str) -> bytes:
     page.setFillColor(HexColor(GREEN))
     page.circle(cx, cy, radius, stroke=0, fill=1)
     page.setFillColor(HexColor("#ffffff"))
-    page.roundRect(cx - 21 * mm, cy - 22 * mm, 42 * mm, 42 * mm, 2 * mm, stroke=0, fill=1)
+    box = 42 * mm
+    page.roundRect(cx - 21 * mm, cy - 22 * mm, box, box, 2 * mm, stroke=0, fill=1)
     size, cells = _dark_modules(url)
-    unit = 36 * mm / size
-    left, top = cx - 18 * mm, cy + 17 * mm
+    unit = box / (size + 2 * QUIET_ZONE)
+    left, top = cx - 21 * mm + QUIET_ZONE * unit, cy + 20 * mm - QUIET_ZONE * unit
     page.setFillColor(HexColor(INK))
     for x, y in cells:
         page.rect(left + x * unit, top - (y + 1) * unit, unit, unit, stroke=0, fill=1)

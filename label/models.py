@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.storage import private_storage
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer
@@ -279,7 +280,7 @@ def validate_photo_size(image) -> None:
 
 
 def _photo_path(instance: "LabelApplicationPhoto", filename: str) -> str:
-    # A random name: application photos are not public, so their URLs must not be guessable.
+    # A random name: the applicant's file name may carry personal data.
     return f"label/applications/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
@@ -295,6 +296,7 @@ class LabelApplicationPhoto(models.Model):
     image = models.ImageField(
         _("photo"),
         upload_to=_photo_path,
+        storage=private_storage,  # served only by label.views.application_photo
         validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_photo_size],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
@@ -343,7 +345,7 @@ class LabelDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class LabelSettings(models.Model):

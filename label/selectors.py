@@ -9,6 +9,7 @@ from django.utils import timezone
 from label.models import (
     FeeTier,
     LabelApplication,
+    LabelApplicationPhoto,
     Membership,
     MembershipKind,
 )
@@ -42,6 +43,17 @@ def application_of(*, user: AbstractBaseUser, pk: int) -> LabelApplication:
     if application is None:
         raise Http404
     return application
+
+
+def application_photo_for(*, user: AbstractBaseUser, pk: int) -> LabelApplicationPhoto:
+    """A photo for its applicant, or for staff who may see applications."""
+    photos = LabelApplicationPhoto.objects.select_related("application")
+    if not user.has_perm("label.view_labelapplication"):
+        photos = photos.filter(application__applicant=user)
+    photo = photos.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 def producers_of(*, user: AbstractBaseUser) -> QuerySet[Producer]:

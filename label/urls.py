@@ -14,6 +14,11 @@ urlpatterns = [
     path(_("my-account/application/new/"), views.application_new, name="application_new"),
     path(_("my-account/application/<int:pk>/"), views.application_detail, name="application"),
     path(
+        _("my-account/application/photo/<int:pk>/"),
+        views.application_photo,
+        name="application_photo",
+    ),
+    path(
         _("my-account/application/<int:pk>/edit/"),
         views.application_edit,
         name="application_edit",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -18,6 +18,7 @@ from label.forms import ApplicationPhotoForm, LabelApplicationForm
 from label.models import LabelApplication
 from label.selectors import (
     application_of,
+    application_photo_for,
     applications_of,
     current_label_memberships,
     current_membership_for_badge,
@@ -145,6 +146,15 @@ def _review_context(application: LabelApplication) -> dict:
 def _edit_page(request, application, form, photo_form, status=200) -> HttpResponse:
     context = _review_context(application) | {"form": form, "photo_form": photo_form}
     return render(request, "label/application_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def application_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = application_photo_for(user=request.user, pk=pk)
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- Public verification and the badge ------------------------------------------------------

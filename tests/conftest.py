@@ -48,3 +48,4 @@ def _fresh_cache():
 def _media_in_tmp(settings, tmp_path):
     """Uploaded photos go to a temporary directory, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

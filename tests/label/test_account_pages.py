@@ -279,3 +279,24 @@ def test_a_bad_website_address_is_refused_with_a_message(applicant_client):
     url = reverse("producers:profile_edit", args=[producer.slug])
     response = applicant_client.post(url, {"website": "kein link"})
     assert response.status_code == 400 and response.context["form"].errors["website"]
+
+
+def test_application_photos_are_shown_to_the_applicant_and_staff_only(client, settings):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import LabelApplicationPhotoFactory, StaffFactory
+
+    applicant = ApplicantFactory()
+    photo = LabelApplicationPhotoFactory(application=LabelApplicationFactory(applicant=applicant))
+    url = reverse("label:application_photo", args=[photo.pk])
+    assert not str(photo.image.path).startswith(str(settings.MEDIA_ROOT))  # never served as media
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(ApplicantFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(applicant)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"\x89PNG"
+    staff = StaffFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="view_labelapplication"))
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
