@@ -93,7 +93,7 @@ class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
     list_select_related = ["category__parent", "production_form"]
     search_fields = ["name", "branch", "products", "description", "street", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "account"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_published", "branch", "category", "production_form",
                            "description", "products"]}),
@@ -112,3 +112,9 @@ class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
         ]}),
         (_("Source"), {"fields": ["source"]}),
     ]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        # Which person's login manages the profile: for who may see personal data only.
+        if request.user.has_perm("label.view_applicant_data"):
+            return [*self.fieldsets, (_("Producer account"), {"fields": ["account"]})]
+        return self.fieldsets

@@ -300,3 +300,38 @@ def test_application_photos_are_shown_to_the_applicant_and_staff_only(client, se
     staff.user_permissions.add(Permission.objects.get(codename="view_labelapplication"))
     client.force_login(staff)
     assert client.get(url).status_code == 200
+
+
+def test_a_forgotten_password_is_reset_by_email(client):
+    applicant = ApplicantFactory(email="vergesslich@example.org")
+    client.post(reverse("account_reset_password"), {"email": "vergesslich@example.org"})
+    (message,) = mail.outbox
+    link = re.search(r"https?://testserver(\S+)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    new_password = "Neues-Passwort-2026"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": new_password, "password2": new_password},
+    )
+    applicant.refresh_from_db()
+    assert applicant.check_password(new_password)
+
+
+def test_the_application_form_speaks_english_under_en(applicant_client):
+    application = _draft(applicant_client, language="en")
+    response = applicant_client.get(f"/en/my-account/application/{application.pk}/edit/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Submit application" in body and "Criteria check" in body
+    assert '<html lang="en">' in body
+
+
+def test_members_find_their_sticker_badge_and_embed_code_on_the_account_page(applicant_client):
+    from tests.factories import MembershipFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant, is_published=True)
+    membership = MembershipFactory(producer=producer)
+    body = applicant_client.get(reverse("label:account")).content.decode()
+    assert reverse("label:sticker_pdf", args=[membership.public_id]) in body
+    assert reverse("label:badge_svg", args=[membership.public_id]) in body
+    assert "&lt;img src=&quot;" in body or "&lt;img src=" in body
