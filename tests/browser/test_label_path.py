@@ -204,6 +204,9 @@ def test_the_producers_own_pages_meet_wcag_aa(page, live_server):
     assert axe_violations(page) == [], "profile form"
     page.goto(f"{live_server.url}/en/my-account/")
     assert axe_violations(page) == [], "account page in English"
+    for path in ("/konto/email/", "/konto/password/change/"):
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path
 
 
 def test_a_producer_updates_the_profile_with_the_keyboard(page, live_server):
