@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,7 +94,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _save(request, application, form, photo_form)
     except ValidationError as error:
-        form.add_error(None, error)
+        _show_errors(error, form, photo_form)
         return _edit_page(request, application, form, photo_form, status=400)
 
     if request.POST.get("action") != "submit":
@@ -129,6 +129,16 @@ def _save(request, application, form, photo_form) -> None:
         new_photo=new_photo,
         remove_photo_ids=[int(i) for i in request.POST.getlist("remove_photo") if i.isdigit()],
     )
+
+
+def _show_errors(error: ValidationError, *forms) -> None:
+    """Put a service's errors next to the fields they concern, in whichever form has them."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((f for f in forms if field in f.fields), forms[0])
+        target.add_error(field if field in target.fields else None, errors)
 
 
 def _review_context(application: LabelApplication) -> dict:
@@ -173,8 +183,6 @@ def verify(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _verification_url(request: HttpRequest, public_id: UUID) -> str:
     # The German address: printed stickers outlive a visitor's language choice.
-    from django.utils.translation import override
-
     with override(settings.LANGUAGE_CODE):
         path = reverse("label:verify", args=[public_id])
     return request.build_absolute_uri(path)

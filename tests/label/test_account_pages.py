@@ -335,3 +335,24 @@ def test_members_find_their_sticker_badge_and_embed_code_on_the_account_page(app
     assert reverse("label:sticker_pdf", args=[membership.public_id]) in body
     assert reverse("label:badge_svg", args=[membership.public_id]) in body
     assert "&lt;img src=&quot;" in body or "&lt;img src=" in body
+
+
+def test_a_photo_beyond_the_limit_is_refused_next_to_the_photo_field(applicant_client):
+    from label.models import MAX_PHOTOS_PER_APPLICATION
+    from tests.factories import LabelApplicationPhotoFactory
+
+    application = _draft(applicant_client, products="Alt")
+    for _ in range(MAX_PHOTOS_PER_APPLICATION):
+        LabelApplicationPhotoFactory(application=application)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(
+        application, products="Neu", **{"photo-image": small_png(), "photo-description": "Mehr"}
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["photo_form"].errors["image"]
+    assert (
+        'value="Neu"' in response.content.decode() or "Neu</textarea>" in response.content.decode()
+    )
+    application.refresh_from_db()
+    assert application.products == "Alt"  # nothing half-written
