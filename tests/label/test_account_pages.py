@@ -356,3 +356,17 @@ def test_a_photo_beyond_the_limit_is_refused_next_to_the_photo_field(applicant_c
     )
     application.refresh_from_db()
     assert application.products == "Alt"  # nothing half-written
+
+
+def test_staff_see_in_the_profile_history_what_the_producer_changed(applicant_client, client):
+    from tests.factories import SuperuserFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant, opening_hours="Mo–Fr")
+    url = reverse("producers:profile_edit", args=[producer.slug])
+    applicant_client.post(url, {"opening_hours": "Sa 9–14 Uhr", "website": ""})
+    staff = Client()
+    staff.force_login(SuperuserFactory())
+    history = staff.get(reverse("admin:producers_producer_history", args=[producer.pk]))
+    body = history.content.decode()
+    assert "Sa 9–14 Uhr" in body and "Mo–Fr" in body
+    assert applicant_client.applicant.username in body
