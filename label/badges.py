@@ -56,14 +56,19 @@ def _texts(membership: Membership) -> dict[str, str]:
         until = formats.date_format(end, "d.m.Y") if end else ""
         return {
             "label": "Made by Bochum",
-            "member": escape(membership.producer.name),
-            "until": escape(_("valid until %(date)s") % {"date": until}) if until else "",
-            "check": escape(_("Scan to check")),
+            "member": membership.producer.name,
+            "until": _("valid until %(date)s") % {"date": until} if until else "",
+            "check": _("Scan to check"),
         }
 
 
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def web_badge_svg(*, membership: Membership, url: str) -> str:
-    t = _texts(membership)
+    t = {key: escape(value) for key, value in _texts(membership).items()}
+    member = escape(_shorten(membership.producer.name, 24))
     title = escape(f"Made by Bochum – {membership.producer.name}")
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120" '
@@ -72,8 +77,9 @@ def web_badge_svg(*, membership: Membership, url: str) -> str:
         '<rect x="212" y="12" width="96" height="96" rx="4" fill="#fff"/>'
         f"{_qr_path(url, x=212, y=12, width=96)}"
         '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff">'
-        f'<text x="16" y="42" font-size="22" font-weight="700">{t["label"]}</text>'
-        f'<text x="16" y="70" font-size="13">{t["member"][:30]}</text>'
+        f'<text x="16" y="42" font-size="19" font-weight="700" textLength="180" '
+        f'lengthAdjust="spacingAndGlyphs">{t["label"]}</text>'
+        f'<text x="16" y="70" font-size="12">{member}</text>'
         f'<text x="16" y="92" font-size="12">{t["until"]}</text>'
         f'<text x="16" y="108" font-size="10">{t["check"]} →</text></g></svg>'
     )
@@ -81,7 +87,8 @@ def web_badge_svg(*, membership: Membership, url: str) -> str:
 
 def sticker_svg(*, membership: Membership, url: str) -> str:
     """A round shop-window sticker, 100 mm across."""
-    t = _texts(membership)
+    t = {key: escape(value) for key, value in _texts(membership).items()}
+    member = escape(_shorten(membership.producer.name, 28))
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="100mm" '
         'viewBox="0 0 100 100" role="img" aria-labelledby="t">'
@@ -90,8 +97,9 @@ def sticker_svg(*, membership: Membership, url: str) -> str:
         '<rect x="29" y="30" width="42" height="42" rx="2" fill="#fff"/>'
         f"{_qr_path(url, x=29, y=30, width=42)}"
         '<g font-family="DejaVu Sans, Arial, sans-serif" fill="#fff" text-anchor="middle">'
-        f'<text x="50" y="22" font-size="9" font-weight="700">{t["label"]}</text>'
-        f'<text x="50" y="80" font-size="4.5">{t["member"][:34]}</text>'
+        f'<text x="50" y="24" font-size="7" font-weight="700" textLength="62" '
+        f'lengthAdjust="spacingAndGlyphs">{t["label"]}</text>'
+        f'<text x="50" y="80" font-size="4.2">{member}</text>'
         f'<text x="50" y="86" font-size="3.6">{t["until"]}</text>'
         f'<text x="50" y="91" font-size="3.6">{t["check"]}</text></g></svg>'
     )
@@ -99,7 +107,7 @@ def sticker_svg(*, membership: Membership, url: str) -> str:
 
 def sticker_pdf(*, membership: Membership, url: str) -> bytes:
     """The sticker on an A4 page, 100 mm across, for printing on sticker paper."""
-    t = {key: value.replace("&amp;", "&") for key, value in _texts(membership).items()}
+    t = _texts(membership)
     buffer = BytesIO()
     page = canvas.Canvas(buffer, pagesize=(210 * mm, 297 * mm))
     page.setTitle(f"Made by Bochum – {membership.producer.name}")
@@ -120,7 +128,7 @@ def sticker_pdf(*, membership: Membership, url: str) -> bytes:
     page.setFont("Helvetica-Bold", 26)
     page.drawCentredString(cx, cy + 27 * mm, t["label"])
     page.setFont("Helvetica", 12)
-    page.drawCentredString(cx, cy - 30 * mm, t["member"][:34])
+    page.drawCentredString(cx, cy - 30 * mm, _shorten(t["member"], 34))
     page.setFont("Helvetica", 10)
     page.drawCentredString(cx, cy - 36 * mm, t["until"])
     page.drawCentredString(cx, cy - 41 * mm, t["check"])

@@ -117,3 +117,17 @@ def test_the_check_page_takes_a_constant_number_of_queries(client, django_assert
     membership = _member()
     with django_assert_num_queries(1):
         client.get(reverse("label:verify", args=[membership.public_id]))
+
+
+def test_badges_stay_well_formed_svg_for_long_names_with_ampersands(client):
+    from xml.etree import ElementTree
+
+    name = "Rösterei Kortum & Kaffeehaus am Schauspielhaus <Bochum>"
+    membership = MembershipFactory(producer=ProducerFactory(name=name, is_published=True))
+    for view in ("label:badge_svg", "label:sticker_svg"):
+        svg = client.get(reverse(view, args=[membership.public_id])).content
+        root = ElementTree.fromstring(svg)  # raises on broken markup
+        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert any(text and text.startswith("Rösterei Kortum &") for text in texts)
+        assert any(text and text.endswith("…") for text in texts)
+        assert root.find("{http://www.w3.org/2000/svg}title").text.endswith(name)
