@@ -18,27 +18,7 @@ class LabelApplicationForm(forms.ModelForm):
 
     class Meta:
         model = LabelApplication
-        fields = [
-            "producer",
-            "company_name",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "stage_product_design",
-            "stage_manufacturing",
-            "stage_finishing",
-            "seat_street",
-            "seat_postcode",
-            "seat_city",
-            "location",
-            "full_time_staff",
-            "is_founder_or_startup",
-            "company_size",
-            "products",
-            "quality_statement",
-            "sustainability_notes",
-            "seasonality_recycling_notes",
-        ]
+        fields = LabelApplication.APPLICANT_FIELDS
         widgets = {
             "location": MapWidget,
             "products": forms.Textarea(attrs={"rows": 3}),

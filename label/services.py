@@ -78,12 +78,15 @@ def label_application_save(
 ) -> list[RuleResult]:
     """Save the applicant's changes (draft or answer to the board) and check the criteria.
 
-    `new_photo` is (image, description). Everything is saved together or not at all.
+    `new_photo` is (image, description). Everything is saved together or not at all. Only the
+    applicant's own fields are written: a decision the board took meanwhile is never undone.
     """
-    _ensure_editable(application=application, by=by)
+    stored = LabelApplication.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application=stored, by=by)
+    application.status = stored.status
     application.full_clean()
     application._history_user = by
-    application.save()
+    application.save(update_fields=[*LabelApplication.APPLICANT_FIELDS, "updated_at"])
     for photo in application.photos.filter(pk__in=list(remove_photo_ids)):
         _delete_photo(photo)
     if new_photo is not None:

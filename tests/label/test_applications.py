@@ -165,3 +165,14 @@ def test_photos_are_limited_in_number():
             application=application, by=application.applicant, new_photo=(small_png(), "Noch eins")
         )
     assert application.photos.count() == MAX_PHOTOS_PER_APPLICATION
+
+
+def test_a_stale_save_by_the_applicant_never_undoes_the_boards_decision():
+    application = _draft()
+    stale = type(application).objects.get(pk=application.pk)  # the form loaded before
+    label_application_submit(application=application, by=application.applicant)
+    stale.products = "Nachträglich geändert"
+    with pytest.raises(ValidationError):
+        label_application_save(application=stale, by=stale.applicant)
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED and application.products != "Nachträglich geändert"
