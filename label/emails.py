@@ -69,20 +69,11 @@ def _membership_context(membership: Membership, language: str) -> dict:
     }
 
 
-def send_renewal_reminder(*, membership: Membership) -> None:
+def send_to_member(*, membership: Membership, template: str) -> None:
+    """A notice about the membership (renewal_reminder, expiry_notice) to the member."""
     to, language = _member_address(membership)
     _send(
-        template="renewal_reminder",
-        to=to,
-        language=language,
-        context=_membership_context(membership, language),
-    )
-
-
-def send_expiry_notice(*, membership: Membership) -> None:
-    to, language = _member_address(membership)
-    _send(
-        template="expiry_notice",
+        template=template,
         to=to,
         language=language,
         context=_membership_context(membership, language),

@@ -287,12 +287,7 @@ def memberships_send_renewal_reminders(*, today: datetime.date | None = None) ->
         valid_until__lte=today + datetime.timedelta(days=days),
         reminder_sent_at__isnull=True,
     )
-    count = 0
-    for membership in due.select_related("producer__account", "application"):
-        emails.send_renewal_reminder(membership=membership)
-        Membership.objects.filter(pk=membership.pk).update(reminder_sent_at=timezone.now())
-        count += 1
-    return count
+    return _notify_once(due, template="renewal_reminder", sent_field="reminder_sent_at")
 
 
 def memberships_expire(*, today: datetime.date | None = None) -> int:
@@ -305,10 +300,15 @@ def memberships_expire(*, today: datetime.date | None = None) -> int:
     ended = Membership.objects.filter(
         valid_until__lt=today, revoked_at__isnull=True, expiry_notified_at__isnull=True
     ).exclude(producer__memberships__in=Membership.objects.current(on=today))
+    return _notify_once(ended, template="expiry_notice", sent_field="expiry_notified_at")
+
+
+def _notify_once(memberships, *, template: str, sent_field: str) -> int:
+    """Mail each member and mark it at once, so that a rerun after a failure sends no doubles."""
     count = 0
-    for membership in ended.select_related("producer__account", "application"):
-        emails.send_expiry_notice(membership=membership)
-        Membership.objects.filter(pk=membership.pk).update(expiry_notified_at=timezone.now())
+    for membership in memberships.select_related("producer__account", "application"):
+        emails.send_to_member(membership=membership, template=template)
+        Membership.objects.filter(pk=membership.pk).update(**{sent_field: timezone.now()})
         count += 1
     return count
 

@@ -1,7 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from producers.filters import OFFERINGS
 from producers.models import Producer
+
+# What visitors find at the producer (the directory's offering filters) and whom it sells to.
+OFFERING_FIELDS = [
+    *(field for field, _label in OFFERINGS.values()),
+    "sells_to_consumers",
+    "sells_to_businesses",
+]
 
 
 class ProducerProfileForm(forms.ModelForm):
@@ -17,14 +25,7 @@ class ProducerProfileForm(forms.ModelForm):
             "email",
             "phone",
             "opening_hours",
-            "has_showroom",
-            "has_visible_production",
-            "offers_tours",
-            "offers_workshops",
-            "offers_repair",
-            "has_online_shop",
-            "sells_to_consumers",
-            "sells_to_businesses",
+            *OFFERING_FIELDS,
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -36,13 +37,4 @@ class ProducerProfileForm(forms.ModelForm):
             "phone": _("Shown on your public profile."),
         }
 
-    OFFERINGS = [
-        "has_showroom",
-        "has_visible_production",
-        "offers_tours",
-        "offers_workshops",
-        "offers_repair",
-        "has_online_shop",
-        "sells_to_consumers",
-        "sells_to_businesses",
-    ]
+    OFFERINGS = OFFERING_FIELDS
