@@ -140,6 +140,7 @@ def test_a_producer_earns_the_label_from_sign_up_to_a_valid_sticker(
 
     # The badge is in the directory (label filter) and on the account page
     page.goto(f"{url}/produzenten/?label=true")
+    page.wait_for_selector("#directory-map[data-features='1']")  # the new profile is on the map
     card = page.locator(".cards > li", has_text="Rösterei Kortum")
     assert card.locator(".badge").inner_text() == "Made by Bochum"
     save_screenshot(page, "label-07-directory-badge")
