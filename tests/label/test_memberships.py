@@ -203,3 +203,13 @@ def test_supporting_members_carry_no_label():
     membership = MembershipFactory(kind="supporting", producer=ProducerFactory(is_published=True))
     assert not public_producers().get(pk=membership.producer.pk).is_label_member
     assert not Producer.objects.label_members().filter(pk=membership.producer.pk).exists()
+
+
+def test_there_is_only_one_row_of_label_settings():
+    from django.db import IntegrityError, transaction
+
+    LabelSettings.load()
+    with pytest.raises(IntegrityError, match="label_settings_single_row"), transaction.atomic():
+        LabelSettings.objects.create(id=2)
+    with pytest.raises(IntegrityError, match="retention_positive"), transaction.atomic():
+        LabelSettings.objects.filter(id=1).update(rejected_retention_days=0)
