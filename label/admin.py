@@ -111,25 +111,9 @@ class LabelApplicationAdmin(DomainAdmin):
     change_form_template = "admin/label/labelapplication/change_form.html"
 
     APPLICANT_FIELDS = ["company_name", "producer"]
-    CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
-    CRITERIA_FIELDS = [
-        "stage_product_design",
-        "stage_manufacturing",
-        "stage_finishing",
-        "seat_street",
-        "seat_postcode",
-        "seat_city",
-        "location",
-        "full_time_staff",
-        "is_founder_or_startup",
-        "company_size",
-    ]
-    TEXT_FIELDS = [
-        "products",
-        "quality_statement",
-        "sustainability_notes",
-        "seasonality_recycling_notes",
-    ]
+    CONTACT_FIELDS = list(LabelApplication.PRIVATE_FIELDS)
+    CRITERIA_FIELDS = list(LabelApplication.CRITERIA_FIELDS)
+    TEXT_FIELDS = list(LabelApplication.TEXT_FIELDS)
     STATUS_FIELDS = ["status", "submitted_at", "created_at", "updated_at", "language"]
 
     def get_fieldsets(self, request, obj=None):

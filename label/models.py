@@ -218,11 +218,8 @@ class LabelApplication(models.Model):
     history = HistoricalRecords(excluded_fields=["contact_name", "contact_email", "contact_phone"])
 
     PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
-    # What the applicant fills in (label.forms.LabelApplicationForm); status and dates are not.
-    APPLICANT_FIELDS = (
-        "producer",
-        "company_name",
-        *PRIVATE_FIELDS,
+    # The answers the criteria check reads, and the applicant's free texts.
+    CRITERIA_FIELDS = (
         "stage_product_design",
         "stage_manufacturing",
         "stage_finishing",
@@ -233,11 +230,15 @@ class LabelApplication(models.Model):
         "full_time_staff",
         "is_founder_or_startup",
         "company_size",
+    )
+    TEXT_FIELDS = (
         "products",
         "quality_statement",
         "sustainability_notes",
         "seasonality_recycling_notes",
     )
+    # What the applicant fills in (label.forms.LabelApplicationForm); status and dates are not.
+    APPLICANT_FIELDS = ("producer", "company_name", *PRIVATE_FIELDS, *CRITERIA_FIELDS, *TEXT_FIELDS)
     # What the retention job blanks once a rejection is older than the retention period.
     PERSONAL_FIELDS = (
         *PRIVATE_FIELDS,
