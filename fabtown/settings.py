@@ -305,5 +305,7 @@ if TESTING:
     # schemathesis and the API tests send many requests; the throttle itself has its own test
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Several suites may share one PostgreSQL server (e.g. two checkouts): each names its own.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", default="test_fabtown")}
     # One process; tests clear it between runs (tests/conftest.py).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
