@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
-CADASTRE_SRID = 25832  # ETRS89 / UTM zone 32N, the reference system of Bochum's cadastre
+from fabtown import geo
 
 
 def _number(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value})
+    return number
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -73,18 +76,14 @@ class LocationColumnsMixin(resources.ModelResource):
         if lon is not None or lat is not None:
             if lon is None or lat is None:
                 raise ValidationError(_("Give both longitude and latitude."))
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ValidationError(_("Longitude/latitude are out of range."))
-            return Point(float(lon), float(lat), srid=4326)
-        if east is not None or north is not None:
+            point = Point(float(lon), float(lat), srid=geo.WGS84)
+        elif east is not None or north is not None:
             if east is None or north is None:
                 raise ValidationError(_("Give both easting_25832 and northing_25832."))
-            if not (100_000 <= east <= 900_000 and 5_000_000 <= north <= 6_500_000):
-                raise ValidationError(_("The EPSG:25832 coordinates lie outside Germany."))
-            point = Point(float(east), float(north), srid=CADASTRE_SRID)
-            point.transform(4326)
-            return point
-        return None
+            point = Point(float(east), float(north), srid=geo.CADASTRE_SRID)
+        else:
+            return None
+        return geo.check_geometry(point, geom_type="POINT")
 
 
 class KeepGoodRowsImportMixin(ImportExportMixin):

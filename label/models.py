@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown import geo
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
@@ -193,7 +194,7 @@ class LabelApplication(models.Model):
     sustainability_notes = models.TextField(_("sustainability"), blank=True)
     seasonality_recycling_notes = models.TextField(_("seasonality and recycling"), blank=True)
 
-    location = models.PointField(
+    location = geo.PointField(
         _("seat or shop on the map"),
         srid=4326,
         null=True,
@@ -265,6 +266,10 @@ class LabelApplication(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),
                 name="label_application_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=geo.within_extent("location"),
+                name="label_application_location_plausible",
             ),
         ]
 

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
-from rest_framework_gis.fields import GeometryField
 
 from fabtown.api import (
     AreaKeyFilterMixin,
@@ -14,6 +13,7 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import KeyFilter
+from fabtown.geo import APIGeometryField
 from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import public_producers, with_label_status
@@ -43,11 +43,11 @@ class ProducerSerializer(serializers.ModelSerializer):
     production_form = serializers.SlugRelatedField(
         slug_field="code", queryset=ProductionForm.objects.all(), allow_null=True, required=False
     )
-    location = GeometryField(
+    location = APIGeometryField(
+        geom_type="POINT",
         required=False,
         allow_null=True,
-        precision=6,
-        help_text="GeoJSON Point, WGS84 longitude/latitude.",
+        help_text="GeoJSON Point, WGS84 longitude/latitude, within Germany.",
     )
     is_label_member = serializers.BooleanField(read_only=True, default=False)
 

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown import geo
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 
@@ -165,7 +166,7 @@ class Producer(models.Model):
         _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
     )
     city = models.CharField(_("city"), max_length=100, default="Bochum")
-    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location = geo.PointField(_("location"), srid=4326, null=True, blank=True)
     location_is_approximate = models.BooleanField(
         _("location is approximate"),
         default=False,
@@ -249,8 +250,7 @@ class Producer(models.Model):
                 name="producer_postcode_format",
             ),
             models.CheckConstraint(
-                condition=Q(is_published=False) | Q(location__isnull=False),
-                name="producer_published_has_location",
+                condition=geo.within_extent("location"), name="producer_location_plausible"
             ),
         ]
 
@@ -262,7 +262,6 @@ class Producer(models.Model):
             self._validate_employees,
             self._validate_area,
             self._validate_years,
-            self._validate_published_location,
         )
 
     def _validate_employees(self):
@@ -281,10 +280,6 @@ class Producer(models.Model):
         founded, here_since = self.founded_year, self.at_location_since
         if None not in (founded, here_since) and here_since < founded:
             yield "at_location_since", _("Cannot be earlier than the founding year.")
-
-    def _validate_published_location(self):
-        if self.is_published and self.location is None:
-            yield "location", _("A published producer needs a location for the map.")
 
 
 class ProducerPhoto(models.Model):

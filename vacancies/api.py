@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, serializers, viewsets
-from rest_framework_gis.fields import GeometryField
 
 from fabtown.api import (
     AreaKeyFilterMixin,
@@ -15,6 +14,7 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import IdFilter, KeyFilter
+from fabtown.geo import APIGeometryField
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
@@ -25,7 +25,9 @@ OWNER_PERMISSION = "vacancies.view_owner_data"
 
 
 class SearchAreaSerializer(serializers.ModelSerializer):
-    area = GeometryField(precision=6, help_text="GeoJSON MultiPolygon, WGS84.")
+    area = APIGeometryField(
+        geom_type="MULTIPOLYGON", help_text="GeoJSON MultiPolygon, WGS84, within Germany."
+    )
     production_form = serializers.SlugRelatedField(
         slug_field="code", queryset=ProductionForm.objects.all(), allow_null=True, required=False
     )
@@ -41,7 +43,9 @@ class SearchAreaSerializer(serializers.ModelSerializer):
 class PublicSiteSerializer(serializers.ModelSerializer):
     """A site as the public sees it: no owner data, rent only when published."""
 
-    location = GeometryField(precision=6, help_text="GeoJSON Point, WGS84 longitude/latitude.")
+    location = APIGeometryField(
+        geom_type="POINT", help_text="GeoJSON Point, WGS84 longitude/latitude."
+    )
     suitable_forms = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
     )
@@ -64,8 +68,10 @@ class PublicSiteSerializer(serializers.ModelSerializer):
 class StaffSiteSerializer(serializers.ModelSerializer):
     """Everything staff may read and write; owner data only with its permission."""
 
-    location = GeometryField(precision=6, help_text="GeoJSON Point, WGS84 longitude/latitude.")
-    footprint = GeometryField(precision=6, required=False, allow_null=True)
+    location = APIGeometryField(
+        geom_type="POINT", help_text="GeoJSON Point, WGS84 longitude/latitude, within Germany."
+    )
+    footprint = APIGeometryField(geom_type="POLYGON", required=False, allow_null=True)
     suitable_forms = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
     )

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown import geo
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer, ProductionForm
@@ -37,7 +38,8 @@ class SearchArea(models.Model):
         _("customer frequency"), max_length=10, choices=CustomerFrequency.choices
     )
     concretisation = models.TextField(_("concretisation"), blank=True)
-    area = models.MultiPolygonField(_("area"), srid=4326)
+    # NULL only where a data migration cleared an implausible boundary; every door requires one.
+    area = geo.MultiPolygonField(_("area"), srid=4326, null=True)
     area_is_approximate = models.BooleanField(
         _("boundary is approximate"),
         default=False,
@@ -49,6 +51,11 @@ class SearchArea(models.Model):
         ordering = ["name"]
         verbose_name = _("search area")
         verbose_name_plural = _("search areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=geo.within_extent("area"), name="search_area_area_plausible"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -92,13 +99,14 @@ class Site(models.Model):
         _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
     )
     city = models.CharField(_("city"), max_length=100, default="Bochum")
-    location = models.PointField(_("location"), srid=4326)
+    # NULL only where a data migration cleared an implausible point; every door requires one.
+    location = geo.PointField(_("location"), srid=4326, null=True)
     location_is_approximate = models.BooleanField(
         _("location is approximate"),
         default=False,
         help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
     )
-    footprint = models.PolygonField(_("footprint"), srid=4326, null=True, blank=True)
+    footprint = geo.PolygonField(_("footprint"), srid=4326, null=True, blank=True)
 
     floor_area_m2 = models.DecimalField(
         _("floor area (m²)"),
@@ -173,6 +181,16 @@ class Site(models.Model):
                 condition=Q(rent_is_public=False) | Q(rent_eur_per_month__isnull=False),
                 name="site_public_rent_is_set",
             ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(location__isnull=False),
+                name="site_published_has_location",
+            ),
+            models.CheckConstraint(
+                condition=geo.within_extent("location"), name="site_location_plausible"
+            ),
+            models.CheckConstraint(
+                condition=geo.within_extent("footprint"), name="site_footprint_plausible"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,7 +204,8 @@ class Site(models.Model):
             yield "rent_is_public", _("Enter the rent before publishing it.")
 
     def _validate_footprint(self):
-        if self.footprint is not None and self.location is not None:
+        # an implausible geometry has its own field error already
+        if geo.is_plausible(self.footprint) and geo.is_plausible(self.location):
             footprint = self.footprint.transform(4326, clone=True)
             location = self.location.transform(4326, clone=True)
             # a few metres of tolerance: the point usually marks the entrance on the façade

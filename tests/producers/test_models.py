@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
         ({"founded_year": 2014, "at_location_since": 2012}, "producer_location_after_founding"),
         ({"founded_year": 1200}, "producer_founded_year_range"),
         ({"postcode": "4478"}, "producer_postcode_format"),
-        ({"is_published": True, "location": None}, "producer_published_has_location"),
+        ({"location": "SRID=4326;POINT(0 0)"}, "producer_location_plausible"),
     ],
 )
 def test_the_database_refuses_inconsistent_figures(values, constraint):
@@ -32,7 +32,7 @@ def test_clean_names_the_field_of_each_problem():
         founded_year=2014,
         at_location_since=2012,
         is_published=True,
-        location=None,
+        location="SRID=4326;POINT(500 500)",
     )
     with pytest.raises(ValidationError) as error:
         producer.full_clean(exclude=["category", "production_form"])

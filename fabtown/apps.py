@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class FabtownConfig(AppConfig):
+    name = "fabtown"
+    verbose_name = "FabTown Bochum"
+
+    def ready(self) -> None:
+        from django.contrib.gis.db.models import GeometryField
+        from rest_framework.serializers import ModelSerializer
+
+        from fabtown.geo import APIGeometryField
+
+        # Any serializer that maps a geometry column on its own gets the checked field too
+        # (rest_framework_gis maps them to its unchecked one).
+        mapping = ModelSerializer.serializer_field_mapping
+        for model_field in list(mapping):
+            if issubclass(model_field, GeometryField):
+                mapping[model_field] = APIGeometryField
