@@ -206,8 +206,8 @@ class LabelApplicationAdmin(DomainAdmin):
         if producer is None:
             if application.location is None:
                 return gettext(
-                    "New company: approval creates its profile. Without a map point it stays "
-                    "unpublished until staff place it."
+                    "New company: approval creates and publishes its profile, without a marker "
+                    "on the map until staff place it."
                 )
             return gettext("New company: approval creates and publishes its profile.")
         change = reverse("admin:producers_producer_change", args=[producer.pk])

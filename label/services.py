@@ -237,7 +237,11 @@ def membership_grant(*, application: LabelApplication, by: AbstractBaseUser) -> 
 
 
 def _producer_from_application(application: LabelApplication, *, by) -> Producer:
-    """A public profile for a company the directory did not know yet; staff complete it."""
+    """A public profile for a company the directory did not know yet; staff complete it.
+
+    It is public at once, with or without a map point: a member without one is listed and has
+    its profile, just no marker on the maps.
+    """
     producer = Producer(
         name=application.company_name,
         slug=_free_slug(application.company_name),
@@ -247,7 +251,7 @@ def _producer_from_application(application: LabelApplication, *, by) -> Producer
         city=application.seat_city or "Bochum",
         location=application.location,
         location_is_approximate=False,
-        is_published=application.location is not None,
+        is_published=True,
         source=_("“Made by Bochum” application"),
     )
     return producer_save(producer=producer, by=by)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from label.models import ApplicationStatus as S
@@ -178,12 +179,23 @@ def test_approving_a_new_company_creates_its_published_profile(fee_tiers):
     assert producer.history.first().history_user is not None
 
 
-def test_a_new_company_without_a_map_point_is_created_unpublished(fee_tiers):
+def test_a_member_without_a_map_point_is_public_everywhere_only_without_a_marker(fee_tiers, client):
     application = _application(company_name="Ohne Punkt", location=None)
     label_application_decide(
         application=application, by=StaffFactory(), decision=S.APPROVED, reason="Passt."
     )
-    assert not Producer.objects.get(name="Ohne Punkt").is_published
+    producer = Producer.objects.get(name="Ohne Punkt")
+    assert producer.is_published and producer.location is None
+    profile = client.get(reverse("producers:profile", args=[producer.slug]))
+    assert profile.status_code == 200
+    assert "data-point" not in profile.content.decode()
+    assert "Ohne Punkt" in client.get(reverse("label:about")).content.decode()
+    members = client.get(reverse("producers:directory"), {"label": "true"})
+    assert [p.name for p in members.context["page"]] == ["Ohne Punkt"]
+    assert client.get(reverse("home")).context["figures"]["label_members"] == 1
+    api = client.get("/api/v1/label-members/").json()
+    assert [m["producer_name"] for m in api["results"]] == ["Ohne Punkt"]
+    assert client.get(reverse("producers:map")).json()["features"] == []
 
 
 def test_without_a_matching_fee_tier_approval_is_refused_and_nothing_changes():
@@ -220,3 +232,27 @@ def test_fees_stay_within_the_seeds_5_to_50_euros():
         transaction.atomic(),
     ):
         FeeTierFactory(monthly_fee_eur=4)
+
+
+def test_members_hidden_before_for_lacking_a_point_are_published_by_the_data_migration():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("label.migrations.0007_publish_members_without_point")
+    hidden = ProducerFactory(is_published=False, location=None)
+    Membership.objects.create(
+        producer=hidden,
+        kind="regular",
+        valid_from=timezone.localdate(),
+        application=_application(status=S.APPROVED),
+        fee_tier=FeeTierFactory(),
+    )
+    chosen = ProducerFactory(is_published=False, location=None)  # staff's own decision
+    Membership.objects.create(
+        producer=chosen, kind="regular", valid_from=timezone.localdate(), fee_tier=FeeTierFactory()
+    )
+    migration.publish_members_without_point(apps, None)
+    hidden.refresh_from_db()
+    chosen.refresh_from_db()
+    assert hidden.is_published and not chosen.is_published
