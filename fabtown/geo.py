@@ -251,6 +251,7 @@ def clear_outside_extent(
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(sql, list(PLAUSIBLE_EXTENT))
         ids = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the constraint follows in this migration
     logger = logging.getLogger("fabtown.migrations")
     for pk in ids:
         logger.warning("Cleared %s of %s %s: outside the plausible extent.", column, label, pk)

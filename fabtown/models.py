@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fabtown.fields import BoundedTextField
+
 
 class AccessibilityFeedback(models.Model):
     """A report of an accessibility barrier (BITV NRW requires a feedback route)."""
 
     page = models.CharField(_("page"), max_length=500, blank=True)
-    message = models.TextField(_("message"))
+    message = BoundedTextField(_("message"), max_length=5000)
     # Personal data: only if the sender wants an answer; staff only.
     email = models.EmailField(_("e-mail for the answer"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)

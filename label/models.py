@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
@@ -14,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
+from fabtown.fields import BoundedTextField
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
-from fabtown.validators import validate_postcode
+from fabtown.validators import IMAGE_EXTENSIONS, validate_image, validate_postcode
 from producers.models import Producer
 
 # Seed chapter 5: the monthly fee is staggered by company size, "zwischen 5 bis 50 € im Monat".
@@ -189,10 +189,12 @@ class LabelApplication(models.Model):
     full_time_staff = models.PositiveIntegerField(_("full-time staff"), default=0)
     is_founder_or_startup = models.BooleanField(_("founder or start-up"), default=False)
     company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
-    products = models.TextField(_("products"), blank=True)
-    quality_statement = models.TextField(_("quality statement"), blank=True)
-    sustainability_notes = models.TextField(_("sustainability"), blank=True)
-    seasonality_recycling_notes = models.TextField(_("seasonality and recycling"), blank=True)
+    products = BoundedTextField(_("products"), max_length=2000, blank=True)
+    quality_statement = BoundedTextField(_("quality statement"), max_length=5000, blank=True)
+    sustainability_notes = BoundedTextField(_("sustainability"), max_length=3000, blank=True)
+    seasonality_recycling_notes = BoundedTextField(
+        _("seasonality and recycling"), max_length=3000, blank=True
+    )
 
     location = geo.PointField(
         _("seat or shop on the map"),
@@ -293,16 +295,10 @@ class LabelApplication(models.Model):
         return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_INFORMATION)
 
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS_PER_APPLICATION = 6
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
-
-def validate_photo_size(image) -> None:
-    if image.size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _("The photo is larger than %(limit)s MB.") % {"limit": MAX_PHOTO_BYTES // 2**20}
-        )
+# Referenced by migrations 0003 and 0005; the rule itself is fabtown.validators.validate_image.
+validate_photo_size = validate_image
 
 
 def _photo_path(instance: "LabelApplicationPhoto", filename: str) -> str:
@@ -323,7 +319,7 @@ class LabelApplicationPhoto(models.Model):
         _("photo"),
         upload_to=_photo_path,
         storage=private_storage,  # served only by label.views.application_photo
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_photo_size],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
     description = models.CharField(
@@ -360,7 +356,7 @@ class LabelDecision(models.Model):
         related_name="label_decisions",
     )
     decided_at = models.DateTimeField(_("decided at"))
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=5000)
 
     class Meta:
         ordering = ["-decided_at", "-id"]

@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabtown.fields import BoundedTextField, WebURLField
 from fabtown.validation import run_checks
 
 
@@ -73,7 +74,7 @@ class ThematicField(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     title = models.CharField(_("title"), max_length=200)
     group = models.CharField(_("group"), max_length=20, choices=MeasureGroup.choices)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = BoundedTextField(_("introduction"), max_length=10000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -144,7 +145,7 @@ class Measure(models.Model):
         on_delete=models.PROTECT,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    description = models.TextField(_("description / context"))
+    description = BoundedTextField(_("description / context"), max_length=20000)
     target_groups = models.ManyToManyField(
         TargetGroup, verbose_name=_("target groups"), related_name="measures", blank=True
     )
@@ -180,12 +181,13 @@ class Measure(models.Model):
     )
     time_horizon_remark = models.CharField(_("time horizon remark"), max_length=200, blank=True)
 
-    problem = models.TextField(_("initial problem"), blank=True)
-    solution = models.TextField(_("solution / measure"), blank=True)
-    impact = models.TextField(_("impact"), blank=True)
-    challenges = models.TextField(_("challenges / obstacles"), blank=True)
-    interactions_note = models.TextField(
+    problem = BoundedTextField(_("initial problem"), max_length=20000, blank=True)
+    solution = BoundedTextField(_("solution / measure"), max_length=20000, blank=True)
+    impact = BoundedTextField(_("impact"), max_length=20000, blank=True)
+    challenges = BoundedTextField(_("challenges / obstacles"), max_length=20000, blank=True)
+    interactions_note = BoundedTextField(
         _("interactions (text)"),
+        max_length=5000,
         blank=True,
         help_text=_("What the concept says about interactions beyond links to other measures."),
     )
@@ -205,7 +207,7 @@ class Measure(models.Model):
         default=ImplementationStatus.NOT_STARTED,
     )
     responsible_office = models.CharField(_("responsible office"), max_length=200, blank=True)
-    staff_notes = models.TextField(_("notes for staff"), blank=True)
+    staff_notes = BoundedTextField(_("notes for staff"), max_length=10000, blank=True)
 
     history = HistoricalRecords(m2m_fields=[target_groups, actors])
     objects = MeasureQuerySet.as_manager()
@@ -267,8 +269,8 @@ class BestPractice(models.Model):
         Measure, verbose_name=_("measure"), related_name="best_practices", on_delete=models.CASCADE
     )
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    description = BoundedTextField(_("description"), max_length=5000, blank=True)
+    url = WebURLField(_("link"), max_length=500, blank=True)
     group = models.CharField(
         _("group"), max_length=100, blank=True, help_text=_("e.g. “Citybeispiele”")
     )

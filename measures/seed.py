@@ -65,7 +65,7 @@ def load_catalogue(report: Counter) -> None:
         )
         measure.actors.set([Actor.objects.get_or_create(name=name)[0] for name in entry["actors"]])
         for bp_position, practice in enumerate(entry["best_practices"]):
-            BestPractice.objects.create(
+            best_practice = BestPractice(
                 measure=measure,
                 title=practice["title"],
                 description=practice["description"],
@@ -73,6 +73,8 @@ def load_catalogue(report: Counter) -> None:
                 group=practice["group"],
                 position=bp_position,
             )
+            best_practice.full_clean()
+            best_practice.save()
 
     # Interactions name other measures, so they are linked once all measures exist.
     by_code = {m.code: m for m in Measure.objects.all()}

@@ -3,14 +3,15 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
+from fabtown.fields import BoundedTextField, WebURLField
 from fabtown.validation import run_checks
-from fabtown.validators import validate_postcode
+from fabtown.validators import IMAGE_EXTENSIONS, validate_image, validate_postcode
 
 # Years the registry accepts for founding and "at this location since" (the oldest urban
 # producers in Bochum, such as the Fiege brewery, go back to the 19th century).
@@ -23,7 +24,7 @@ class ProductionForm(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -48,7 +49,7 @@ class ProductCategory(models.Model):
         null=True,
         blank=True,
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords()
 
@@ -103,11 +104,11 @@ class Producer(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=5000, blank=True)
     branch = models.CharField(
         _("branch"), max_length=200, blank=True, help_text=_("e.g. “Kaffeerösterei & Café”")
     )
-    products = models.TextField(_("products"), blank=True)
+    products = BoundedTextField(_("products"), max_length=2000, blank=True)
     category = models.ForeignKey(
         ProductCategory,
         verbose_name=_("product category"),
@@ -154,8 +155,9 @@ class Producer(models.Model):
     production_area_max_m2 = models.PositiveIntegerField(
         _("production area to (m²)"), null=True, blank=True
     )
-    figures_note = models.TextField(
+    figures_note = BoundedTextField(
         _("note on the figures"),
+        max_length=1000,
         blank=True,
         help_text=_("The figures as the source states them, e.g. “12 + 2” or “ca. 100 qm”."),
     )
@@ -172,10 +174,10 @@ class Producer(models.Model):
         default=False,
         help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = WebURLField(_("website"), blank=True)
     email = models.EmailField(_("business e-mail"), blank=True)
     phone = models.CharField(_("business phone"), max_length=40, blank=True)
-    opening_hours = models.TextField(_("opening hours"), blank=True)
+    opening_hours = BoundedTextField(_("opening hours"), max_length=1000, blank=True)
 
     # Offerings
     has_showroom = models.BooleanField(_("showroom"), default=False)
@@ -288,7 +290,12 @@ class ProducerPhoto(models.Model):
     producer = models.ForeignKey(
         Producer, verbose_name=_("producer"), related_name="photos", on_delete=models.CASCADE
     )
-    image = models.ImageField(_("image"), upload_to="producers/photos/%Y/")
+    image = models.ImageField(
+        _("image"),
+        upload_to="producers/photos/%Y/",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+    )
     alt_text = models.CharField(
         _("description for screen readers"),
         max_length=300,

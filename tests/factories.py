@@ -199,6 +199,18 @@ def small_png(name: str = "produkt.png", size: tuple[int, int] = (40, 30)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def pixel_bomb_png(name: str = "bombe.png", side: int = 10_000):
+    """A PNG of side × side pixels that is only a few KB big (one bit a pixel, all black)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 class LabelApplicationPhotoFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LabelApplicationPhoto

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
+from fabtown.fields import BoundedTextField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer, ProductionForm
@@ -37,7 +38,7 @@ class SearchArea(models.Model):
     customer_frequency = models.CharField(
         _("customer frequency"), max_length=10, choices=CustomerFrequency.choices
     )
-    concretisation = models.TextField(_("concretisation"), blank=True)
+    concretisation = BoundedTextField(_("concretisation"), max_length=5000, blank=True)
     # NULL only where a data migration cleared an implausible boundary; every door requires one.
     area = geo.MultiPolygonField(_("area"), srid=4326, null=True)
     area_is_approximate = models.BooleanField(
@@ -93,7 +94,7 @@ class Site(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of site"), max_length=20, choices=SiteKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=5000, blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
@@ -118,7 +119,7 @@ class Site(models.Model):
     )
     is_ground_floor = models.BooleanField(_("ground floor"), null=True, blank=True)
     has_shop_window = models.BooleanField(_("shop window"), null=True, blank=True)
-    equipment = models.TextField(_("equipment"), blank=True)
+    equipment = BoundedTextField(_("equipment"), max_length=2000, blank=True)
     rent_eur_per_month = models.DecimalField(
         _("rent per month (€)"),
         max_digits=9,
@@ -148,8 +149,8 @@ class Site(models.Model):
 
     # Personal data: staff only (DSGVO). Never in public pages, the API or exports.
     owner_name = models.CharField(_("owner name"), max_length=200, blank=True)
-    owner_contact = models.TextField(_("owner contact"), blank=True)
-    internal_notes = models.TextField(_("internal notes"), blank=True)
+    owner_contact = BoundedTextField(_("owner contact"), max_length=1000, blank=True)
+    internal_notes = BoundedTextField(_("internal notes"), max_length=10000, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -230,7 +231,7 @@ class SiteStatusChange(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -269,7 +270,7 @@ class InterimUse(models.Model):
         default=False,
         help_text=_("Set when the source names only months, not days."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=5000, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     history = HistoricalRecords()
 

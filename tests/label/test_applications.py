@@ -143,9 +143,9 @@ def test_a_file_that_is_not_an_image_is_refused():
 
 
 def test_photos_are_limited_in_size(settings, monkeypatch):
-    import label.models
+    import fabtown.validators
 
-    monkeypatch.setattr(label.models, "MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr(fabtown.validators, "MAX_IMAGE_BYTES", 100)
     application = _draft()
     with pytest.raises(ValidationError) as error:
         label_application_save(
