@@ -1,12 +1,85 @@
-"""The base of every domain admin: maps, edit history and (where wanted) import/export."""
+"""The base of every domain admin: maps, edit history, and personal data only for who may see it."""
 
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from fabtown import privacy
 from fabtown.maps import MapWidget
 
 
-class DomainAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+def _without(entry, hidden: frozenset[str]):
+    """A fieldset line (a name or a tuple of names) without the hidden names, or None."""
+    if isinstance(entry, list | tuple):
+        kept = tuple(name for name in entry if name not in hidden)
+        return kept or None
+    return None if entry in hidden else entry
+
+
+def _field_of(path: str) -> str:
+    """The model field a search or filter path starts with ("^owner_name" → "owner_name")."""
+    return path.lstrip("^=@").split("__")[0]
+
+
+class PrivateFieldsAdminMixin:
+    """The model's PRIVATE_FIELDS (fabtown.privacy) stay out of every admin page of a user without
+    the model's PRIVATE_PERMISSION: change and history forms, lists, search, filters, sorting,
+    lookups in the address and the diffs of the history."""
+
+    def hidden_fields(self, request) -> frozenset[str]:
+        return privacy.hidden_fields(request.user, self.model)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = self.hidden_fields(request)
+        if not hidden:
+            return fieldsets
+        kept = []
+        for title, options in fieldsets:
+            lines = [_without(line, hidden) for line in options.get("fields", ())]
+            if lines := [line for line in lines if line]:
+                kept.append((title, {**options, "fields": lines}))
+        return kept
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
+
+    def get_list_display(self, request):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_list_display(request) if f not in hidden]
+
+    def get_list_filter(self, request):
+        hidden = self.hidden_fields(request)
+        return [
+            f for f in super().get_list_filter(request) if not isinstance(f, str) or f not in hidden
+        ]
+
+    def get_search_fields(self, request):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_search_fields(request) if _field_of(f) not in hidden]
+
+    def lookup_allowed(self, lookup, value, request):
+        # ?owner_name__startswith=E would let a viewer guess an owner letter by letter
+        if _field_of(lookup) in self.hidden_fields(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history's list of changes, without hidden fields, and who made each change."""
+        hidden = self.hidden_fields(request)
+        previous = None
+        for current in historical_records:
+            current.changed_by = privacy.account_name(current.history_user, viewer=request.user)
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class DomainAdmin(PrivateFieldsAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     widget = MapWidget
     list_per_page = 50
     save_on_top = True

@@ -220,7 +220,10 @@ class LabelApplication(models.Model):
     )
     history = HistoricalRecords(excluded_fields=["contact_name", "contact_email", "contact_phone"])
 
-    PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    # The applicant's personal data: only who may see applicants' data (fabtown.privacy).
+    PRIVATE_FIELDS = (*CONTACT_FIELDS, "applicant", "seat_street", "location")
+    PRIVATE_PERMISSION = "label.view_applicant_data"
     # The answers the criteria check reads, and the applicant's free texts.
     CRITERIA_FIELDS = (
         "stage_product_design",
@@ -241,10 +244,10 @@ class LabelApplication(models.Model):
         "seasonality_recycling_notes",
     )
     # What the applicant fills in (label.forms.LabelApplicationForm); status and dates are not.
-    APPLICANT_FIELDS = ("producer", "company_name", *PRIVATE_FIELDS, *CRITERIA_FIELDS, *TEXT_FIELDS)
+    APPLICANT_FIELDS = ("producer", "company_name", *CONTACT_FIELDS, *CRITERIA_FIELDS, *TEXT_FIELDS)
     # What the retention job blanks once a rejection is older than the retention period.
     PERSONAL_FIELDS = (
-        *PRIVATE_FIELDS,
+        *CONTACT_FIELDS,
         "seat_street",
         "products",
         "quality_statement",

@@ -111,10 +111,6 @@ class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
             ("offers_repair", "has_online_shop"), ("sells_to_consumers", "sells_to_businesses"),
         ]}),
         (_("Source"), {"fields": ["source"]}),
+        # Which person's login manages the profile: Producer.PRIVATE_FIELDS, see DomainAdmin.
+        (_("Producer account"), {"fields": ["account"]}),
     ]  # fmt: skip
-
-    def get_fieldsets(self, request, obj=None):
-        # Which person's login manages the profile: for who may see personal data only.
-        if request.user.has_perm("label.view_applicant_data"):
-            return [*self.fieldsets, (_("Producer account"), {"fields": ["account"]})]
-        return self.fieldsets

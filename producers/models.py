@@ -215,6 +215,10 @@ class Producer(models.Model):
     history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ProducerQuerySet.as_manager()
 
+    # The account is a person's login: only for who may see applicants' data (fabtown.privacy).
+    PRIVATE_FIELDS = ("account",)
+    PRIVATE_PERMISSION = "label.view_applicant_data"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("producer")

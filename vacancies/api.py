@@ -4,6 +4,7 @@ from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, serializers, viewsets
 
+from fabtown import privacy
 from fabtown.api import (
     AreaKeyFilterMixin,
     GeoFilterMixin,
@@ -20,8 +21,6 @@ from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
 from vacancies.selectors import PUBLIC_FIELDS, sites_on_offer
 from vacancies.services import site_save
-
-OWNER_PERMISSION = "vacancies.view_owner_data"
 
 
 class SearchAreaSerializer(serializers.ModelSerializer):
@@ -130,10 +129,9 @@ class SiteViewSet(viewsets.ModelViewSet):
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
-        if not self.request.user.has_perm(OWNER_PERMISSION):
-            fields = getattr(serializer, "child", serializer).fields
-            for name in Site.PRIVATE_FIELDS:
-                fields.pop(name, None)
+        fields = getattr(serializer, "child", serializer).fields
+        for name in privacy.hidden_fields(self.request.user, Site):
+            fields.pop(name, None)
         return serializer
 
     def _persist(self, serializer, instance=None):

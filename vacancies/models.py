@@ -158,7 +158,9 @@ class Site(models.Model):
     history = HistoricalRecords()
     objects = SiteQuerySet.as_manager()
 
+    # Who may see them: fabtown.privacy, for the admin and the API alike.
     PRIVATE_FIELDS = ("owner_name", "owner_contact", "internal_notes")
+    PRIVATE_PERMISSION = "vacancies.view_owner_data"
 
     class Meta:
         ordering = ["name"]

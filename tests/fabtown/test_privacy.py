@@ -132,4 +132,4 @@ def test_the_application_history_keeps_no_contact_data(private_data):
     application = LabelApplication.objects.get(contact_email=APPLICANT)
     historical = application.history.model
     fields = {f.name for f in historical._meta.get_fields()}
-    assert not fields & set(LabelApplication.PRIVATE_FIELDS)
+    assert not fields & set(LabelApplication.CONTACT_FIELDS)
