@@ -5,7 +5,8 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Model, ProtectedError, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -49,14 +50,68 @@ class StandardPagination(PageNumberPagination):
         return parameters
 
 
-class ReadPublishedWriteWithPermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
-    """Anyone reads; writing needs the model's add/change/delete permission (staff groups)."""
+class AnyoneReadsStaffWrites(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone may read; writing needs the model's add/change/delete permission (staff groups).
+
+    It does not decide *what* a reader sees: each viewset's get_queryset does, with
+    `can_see_unpublished` and the app's selectors of public records.
+    """
 
 
 def can_see_unpublished(user, model) -> bool:
     return user.is_authenticated and user.has_perm(
         f"{model._meta.app_label}.view_{model._meta.model_name}"
     )
+
+
+def assign(record: Model, data: dict) -> dict:
+    """Set the plain fields of `data` on `record`; return the many-to-many values."""
+    relations = {}
+    for name, value in data.items():
+        if record._meta.get_field(name).many_to_many:
+            relations[name] = value
+        else:
+            setattr(record, name, value)
+    return relations
+
+
+class ServiceWritesMixin:
+    """Writes go through the app's service (full_clean, the history's author), like every other
+    door; never through serializer.save(). A viewset implements `write` (and, where deleting
+    needs more than deleting, `remove`)."""
+
+    def write(self, record: Model, data: dict, *, by) -> Model:
+        raise NotImplementedError
+
+    def remove(self, record: Model, *, by) -> None:
+        record._history_user = by
+        record.delete()
+
+    def perform_create(self, serializer):
+        model = self.get_queryset().model
+        serializer.instance = self._call(self.write, model(), dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = self._call(self.write, serializer.instance, data)
+
+    def perform_destroy(self, instance):
+        self._call(self.remove, instance)
+
+    def _call(self, service, record, *args):
+        try:
+            with transaction.atomic():
+                return service(record, *args, by=self.request.user)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        except ProtectedError as error:
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            raise serializers.ValidationError(
+                {"non_field_errors": [
+                    _("Still in use by %(records)s: remove those links first.")
+                    % {"records": ", ".join(names)}
+                ]}
+            ) from None  # fmt: skip
 
 
 def _numbers(value: str, count: int, name: str) -> list[float]:

@@ -1,10 +1,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
-from fabtown.api import ReadPublishedWriteWithPermission
+from fabtown.api import AnyoneReadsStaffWrites, ServiceWritesMixin
 from fabtown.filters import IdFilter
 from measures.filters import MeasureFilter
 from measures.models import CostLevel, Measure, TimeHorizon
+from measures.services import TRACKING_FIELDS, measure_update_tracking
 
 COST_NAMES = {CostLevel.LOW: "low", CostLevel.MEDIUM: "medium", CostLevel.HIGH: "high"}
 TIME_NAMES = {TimeHorizon.SHORT: "short", TimeHorizon.MEDIUM: "medium", TimeHorizon.LONG: "long"}
@@ -84,7 +85,7 @@ class MeasureStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measure
-        fields = ["implementation_status", "responsible_office"]
+        fields = list(TRACKING_FIELDS)
 
 
 class MeasureAPIFilter(MeasureFilter):
@@ -92,11 +93,11 @@ class MeasureAPIFilter(MeasureFilter):
     target_group = IdFilter(field_name="target_groups", label="target group id")
 
 
-class MeasureViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(ServiceWritesMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue as the concept prints it; staff update only the implementation tracking."""
 
     http_method_names = ["get", "patch", "head", "options"]
-    permission_classes = [ReadPublishedWriteWithPermission]
+    permission_classes = [AnyoneReadsStaffWrites]
     filterset_class = MeasureAPIFilter
     lookup_field = "code"
     lookup_value_regex = r"4\.[0-9]+\.[0-9]+"
@@ -104,3 +105,6 @@ class MeasureViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return MeasureStatusSerializer if self.request.method == "PATCH" else MeasureSerializer
+
+    def write(self, record, data, *, by):
+        return measure_update_tracking(measure=record, by=by, **data)

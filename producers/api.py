@@ -1,14 +1,14 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 
 from fabtown.api import (
+    AnyoneReadsStaffWrites,
     AreaKeyFilterMixin,
     GeoFilterMixin,
-    ReadPublishedWriteWithPermission,
-    as_drf_error,
+    ServiceWritesMixin,
+    assign,
     can_see_unpublished,
     geojson_action,
 )
@@ -17,7 +17,7 @@ from fabtown.geo import APIGeometryField
 from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import public_producers, with_label_status
-from producers.services import producer_delete, producer_save
+from producers.services import producer_delete, producer_save, product_category_save
 
 
 class ProductionFormSerializer(serializers.ModelSerializer):
@@ -34,6 +34,9 @@ class ProductCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductCategory
         fields = ["slug", "name", "parent", "description", "position"]
+        # The model's constraints are checked by full_clean in the service; DRF's own
+        # unique-together check would make the optional parent required.
+        validators = []
 
 
 class ProducerSerializer(serializers.ModelSerializer):
@@ -77,22 +80,12 @@ class ProducerAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, ProducerFilter):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
 
 
-def _persist(serializer, user, instance=None):
-    producer = instance or Producer()
-    for field, value in serializer.validated_data.items():
-        setattr(producer, field, value)
-    try:
-        return producer_save(producer=producer, by=user)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from None
-
-
 @extend_schema_view(
     list=extend_schema(description="Published producers (staff with view permission: all)."),
 )
-class ProducerViewSet(viewsets.ModelViewSet):
+class ProducerViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = ProducerSerializer
-    permission_classes = [ReadPublishedWriteWithPermission]
+    permission_classes = [AnyoneReadsStaffWrites]
     filterset_class = ProducerAPIFilter
     filter_backends = [
         django_filters.rest_framework.DjangoFilterBackend,
@@ -107,17 +100,12 @@ class ProducerViewSet(viewsets.ModelViewSet):
             return with_label_status(Producer.objects.all()).order_by("name")
         return public_producers().order_by("name")
 
-    def perform_create(self, serializer):
-        serializer.instance = _persist(serializer, self.request.user)
+    def write(self, record, data, *, by):
+        assign(record, data)
+        return producer_save(producer=record, by=by)
 
-    def perform_update(self, serializer):
-        serializer.instance = _persist(serializer, self.request.user, serializer.instance)
-
-    def perform_destroy(self, instance):
-        try:
-            producer_delete(producer=instance, by=self.request.user)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+    def remove(self, record, *, by):
+        producer_delete(producer=record, by=by)
 
     geojson = geojson_action(
         properties={"slug": "slug", "name": "name", "branch": "branch",
@@ -136,12 +124,16 @@ class ProducerViewSet(viewsets.ModelViewSet):
         return queryset
 
 
-class ProductCategoryViewSet(viewsets.ModelViewSet):
+class ProductCategoryViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = ProductCategorySerializer
-    permission_classes = [ReadPublishedWriteWithPermission]
+    permission_classes = [AnyoneReadsStaffWrites]
     queryset = ProductCategory.objects.select_related("parent").order_by("position", "name")
     lookup_field = "slug"
     filter_backends = []
+
+    def write(self, record, data, *, by):
+        assign(record, data)
+        return product_category_save(category=record, by=by)
 
 
 class ProductionFormViewSet(viewsets.ReadOnlyModelViewSet):

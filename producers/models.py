@@ -71,12 +71,13 @@ class ProductCategory(models.Model):
         self._validate_no_cycle()
 
     def _validate_no_cycle(self) -> None:
-        ancestor = self.parent
-        while ancestor is not None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
                 raise ValidationError(
                     {"parent": _("A category cannot be placed below itself or its sub-groups.")}
                 )
+            seen.add(ancestor.pk)  # a loop higher up must not hang the check
             ancestor = ancestor.parent
 
 

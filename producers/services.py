@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from producers.models import Producer
+from producers.models import Producer, ProductCategory
 
 
 @transaction.atomic
@@ -22,3 +22,14 @@ def producer_delete(*, producer: Producer, by: AbstractBaseUser | None) -> None:
         )
     producer._history_user = by
     producer.delete()
+
+
+@transaction.atomic
+def product_category_save(
+    *, category: ProductCategory, by: AbstractBaseUser | None
+) -> ProductCategory:
+    """Validate (a category never below itself) and save, recording `by` in its history."""
+    category.full_clean()
+    category._history_user = by
+    category.save()
+    return category

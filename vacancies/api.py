@@ -1,16 +1,16 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, serializers, viewsets
 
 from fabtown import privacy
 from fabtown.api import (
+    AnyoneReadsStaffWrites,
     AreaKeyFilterMixin,
     GeoFilterMixin,
     OptionalDateFilter,
-    ReadPublishedWriteWithPermission,
-    as_drf_error,
+    ServiceWritesMixin,
+    assign,
     can_see_unpublished,
     geojson_action,
 )
@@ -19,8 +19,8 @@ from fabtown.geo import APIGeometryField
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
-from vacancies.selectors import PUBLIC_FIELDS, sites_on_offer
-from vacancies.services import site_save
+from vacancies.selectors import PUBLIC_FIELDS, public_interim_uses, sites_on_offer
+from vacancies.services import interim_use_save, search_area_save, site_save
 
 
 class SearchAreaSerializer(serializers.ModelSerializer):
@@ -107,8 +107,8 @@ class InterimUseFilter(django_filters.FilterSet):
         fields = []
 
 
-class SiteViewSet(viewsets.ModelViewSet):
-    permission_classes = [ReadPublishedWriteWithPermission]
+class SiteViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+    permission_classes = [AnyoneReadsStaffWrites]
     filterset_class = SiteAPIFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["name", "floor_area_m2", "available_from", "last_verified"]
@@ -134,23 +134,10 @@ class SiteViewSet(viewsets.ModelViewSet):
             fields.pop(name, None)
         return serializer
 
-    def _persist(self, serializer, instance=None):
-        data = dict(serializer.validated_data)
-        forms = data.pop("suitable_forms", None)
-        status = data.pop("status", None)
-        site = instance or Site()
-        for field, value in data.items():
-            setattr(site, field, value)
-        try:
-            return site_save(site=site, by=self.request.user, status=status, suitable_forms=forms)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
-
-    def perform_create(self, serializer):
-        serializer.instance = self._persist(serializer)
-
-    def perform_update(self, serializer):
-        serializer.instance = self._persist(serializer, serializer.instance)
+    def write(self, record, data, *, by):
+        status = data.pop("status", None)  # goes through the status history
+        forms = assign(record, data).get("suitable_forms")
+        return site_save(site=record, by=by, status=status, suitable_forms=forms)
 
     geojson = geojson_action(
         properties={"id": "id", "name": "name", "kind": "kind_code", "status": "status_code",
@@ -166,12 +153,16 @@ class SiteViewSet(viewsets.ModelViewSet):
         return queryset
 
 
-class SearchAreaViewSet(viewsets.ModelViewSet):
+class SearchAreaViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = SearchAreaSerializer
-    permission_classes = [ReadPublishedWriteWithPermission]
+    permission_classes = [AnyoneReadsStaffWrites]
     queryset = SearchArea.objects.select_related("production_form").order_by("name")
     lookup_field = "slug"
     filter_backends = []
+
+    def write(self, record, data, *, by):
+        assign(record, data)
+        return search_area_save(area=record, by=by)
 
     geojson = geojson_action(
         properties={"slug": "slug", "name": "name", "production_type": "production_type",
@@ -196,19 +187,22 @@ class InterimUseSerializer(serializers.ModelSerializer):
             "dates_are_approximate", "description", "source",
         ]  # fmt: skip
 
-    def validate(self, attrs):
-        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": ["The end cannot be before the start."]})
-        return attrs
 
+class InterimUseViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+    """Interim uses of published sites; staff who may read sites see all of them."""
 
-class InterimUseViewSet(viewsets.ModelViewSet):
     serializer_class = InterimUseSerializer
-    permission_classes = [ReadPublishedWriteWithPermission]
-    queryset = (
-        InterimUse.objects.select_related("site")
-        .prefetch_related("producers")
-        .order_by("-starts_on")
-    )
+    permission_classes = [AnyoneReadsStaffWrites]
+    queryset = InterimUse.objects.none()  # for the schema; see get_queryset
     filterset_class = InterimUseFilter
+
+    def get_queryset(self):
+        if can_see_unpublished(self.request.user, Site):
+            uses = InterimUse.objects.select_related("site").prefetch_related("producers")
+        else:
+            uses = public_interim_uses()
+        return uses.order_by("-starts_on", "pk")
+
+    def write(self, record, data, *, by):
+        producers = assign(record, data).get("producers")
+        return interim_use_save(interim_use=record, by=by, producers=producers)

@@ -1,13 +1,14 @@
 """Reads of the public side of the vacancy cadastre: never any owner data."""
 
-from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import QueryDict
 from django.urls import reverse
 
 from fabtown.geojson import feature_collection
+from producers.models import Producer
 from vacancies.filters import SiteFilter
-from vacancies.models import SearchArea, Site
+from vacancies.models import InterimUse, SearchArea, Site
 
 # The only columns a public page or map may read. Owner name, owner contact and internal
 # notes are not among them, so they cannot leak through a template or the map data.
@@ -51,3 +52,12 @@ def sites_geojson(*, queryset: QuerySet[Site]) -> str:
         properties={"name": "name", "kind": "kind_code", "url": "detail_url",
                     "floor_area_m2": "floor_area_m2"},
     )  # fmt: skip
+
+
+def public_interim_uses() -> QuerySet[InterimUse]:
+    """Interim uses of published sites, naming only the published producers among their users."""
+    return (
+        InterimUse.objects.filter(site__is_published=True)
+        .select_related("site")
+        .prefetch_related(Prefetch("producers", queryset=Producer.objects.published()))
+    )

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from vacancies.models import Site, SiteStatusChange
+from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 
 
 @transaction.atomic
@@ -62,3 +62,24 @@ def site_save(
     if suitable_forms is not None:
         site.suitable_forms.set(suitable_forms)
     return site
+
+
+@transaction.atomic
+def search_area_save(*, area: SearchArea, by: AbstractBaseUser | None) -> SearchArea:
+    area.full_clean()
+    area._history_user = by
+    area.save()
+    return area
+
+
+@transaction.atomic
+def interim_use_save(
+    *, interim_use: InterimUse, by: AbstractBaseUser | None, producers=None
+) -> InterimUse:
+    """Validate (dates in order, the site's record) and save; `producers` replaces the list."""
+    interim_use.full_clean()
+    interim_use._history_user = by
+    interim_use.save()
+    if producers is not None:
+        interim_use.producers.set(producers)
+    return interim_use

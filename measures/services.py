@@ -1,0 +1,23 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from measures.models import Measure
+
+# What staff keep current; the catalogue's own text is the concept's and changes in the admin.
+TRACKING_FIELDS = ("implementation_status", "responsible_office")
+
+
+@transaction.atomic
+def measure_update_tracking(
+    *, measure: Measure, by: AbstractBaseUser | None, **changes: str
+) -> Measure:
+    """Update a measure's implementation tracking, validated, with `by` in its history."""
+    unknown = set(changes) - set(TRACKING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not tracking fields: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(measure, field, value)
+    measure.full_clean()
+    measure._history_user = by
+    measure.save()
+    return measure
