@@ -12,7 +12,8 @@ PORT ?= 8000
 WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$(scripts/localdb url)}"
 MANAGE = $(WITH_DB) $(PY) manage.py
 
-.PHONY: benchmark run test setup system-deps venv db stop migrate data static translations check lint format
+.PHONY: benchmark run test setup system-deps venv db stop migrate data static translations check lint format \
+	backup restore
 
 run: setup data static
 	@$(MANAGE) ensure_local_admin
@@ -49,6 +50,17 @@ stop:
 migrate:
 	@$(MANAGE) migrate --no-input -v 0
 	@$(MANAGE) createcachetable
+
+# Only the database and the venv: a backup must not migrate or load anything first.
+# The last line of `make backup` is the new file's path (BACKUP_DIR, default backups/).
+backup: venv db
+	@$(MANAGE) backup_database
+
+# make restore BACKUP=backups/<file>.dump asks before it replaces the database; NO_INPUT=1 does
+# not ask (for scripts).
+restore: venv db
+	@if [ -z "$(BACKUP)" ]; then echo "usage: make restore BACKUP=backups/<file>.dump" >&2; exit 2; fi
+	@$(MANAGE) restore_database $(if $(NO_INPUT),--no-input) "$(BACKUP)"
 
 data:
 	@$(MANAGE) load_bochum_data

@@ -182,6 +182,13 @@ STORAGES = {
     },
 }
 
+# --- Backups (manage.py backup_database, make backup) -----------------------------------------
+BACKUP_DIR = Path(env_str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+# Backups are where erased personal data lingers (DSGVO Art. 17): they expire (README, "Backups").
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", default=14)
+if BACKUP_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("BACKUP_KEEP_DAYS must be a whole number of days, at least 1.")
+
 # --- Maps -------------------------------------------------------------------------------------
 MAP_TILE_URL = env_str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str(
