@@ -1,5 +1,8 @@
 """The base of every domain admin: maps, edit history, and personal data only for who may see it."""
 
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,6 +66,25 @@ class PrivateFieldsAdminMixin:
         if _field_of(lookup) in self.hidden_fields(request):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def has_erase_personal_data_permission(self, request) -> bool:
+        """Erasing (DSGVO Art. 17) is for who may see the data and change the records."""
+        return not self.hidden_fields(request) and self.has_change_permission(request)
+
+    def confirm_erasure(self, request, records, *, explanation: str) -> TemplateResponse | None:
+        """None once the user has confirmed; until then the page that asks."""
+        if request.POST.get("confirm") == "yes":
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data (DSGVO Art. 17)"),
+            "opts": self.model._meta,
+            "records": records,
+            "explanation": explanation,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/confirm_erasure.html", context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """The history's list of changes, without hidden fields, and who made each change."""

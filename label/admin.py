@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,7 +27,14 @@ from label.models import (
     Membership,
 )
 from label.selectors import monthly_fee_total, treasurer_memberships
-from label.services import BOARD_DECISIONS, TRANSITIONS, label_application_decide, membership_renew
+from label.services import (
+    BOARD_DECISIONS,
+    TRANSITIONS,
+    account_erase,
+    application_erase_personal_data,
+    label_application_decide,
+    membership_renew,
+)
 
 OPEN_STATUSES = [ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
 
@@ -53,6 +61,8 @@ class LabelDecisionInline(admin.TabularInline):
 
     @admin.display(description=_("decided by"))
     def decided_by_name(self, decision: LabelDecision) -> str:
+        if decision.decided_by_id is None:
+            return gettext("erased account")
         # the applicant's own submission is a step too: the account is personal data
         return privacy.account_name(decision.decided_by, viewer=self.viewer)
 
@@ -119,6 +129,7 @@ class LabelApplicationAdmin(DomainAdmin):
     autocomplete_fields = ["producer"]
     inlines = [LabelApplicationPhotoInline, LabelDecisionInline]
     change_form_template = "admin/label/labelapplication/change_form.html"
+    actions = ["erase_applicant"]
 
     APPLICANT_FIELDS = ["company_name", "producer"]
     CONTACT_FIELDS = [*LabelApplication.CONTACT_FIELDS, "applicant"]
@@ -158,6 +169,36 @@ class LabelApplicationAdmin(DomainAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # applications come from the producers' accounts
+
+    @admin.action(
+        description=_("Erase the applicant (DSGVO Art. 17)"), permissions=["erase_personal_data"]
+    )
+    def erase_applicant(self, request, queryset):
+        page = self.confirm_erasure(
+            request,
+            queryset,
+            explanation=gettext(
+                "The applicants of these applications are erased: their accounts, and in all "
+                "their applications and the history the contact, street, texts, photos and map "
+                "point. Company, postcode, criteria answers and the board's decisions stay on "
+                "record without the person. This cannot be undone."
+            ),
+        )
+        if page is not None:
+            return page
+        try:
+            with transaction.atomic():
+                for application in queryset.select_related("applicant"):
+                    if application.applicant is not None:
+                        account_erase(account=application.applicant, by=request.user)
+                    else:
+                        application_erase_personal_data(application=application)
+                    self.log_change(request, application, gettext("Applicant erased."))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(request, gettext("The applicants were erased."))
+        return None
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # personal data go by the retention job; decisions stay on record

@@ -342,7 +342,10 @@ class LabelApplicationPhoto(models.Model):
 
 
 class LabelDecision(models.Model):
-    """A status change of an application with who, when and why. Never edited afterwards."""
+    """A status change of an application with who, when and why. Never edited afterwards,
+    except that erasing a person forgets who it was (and the applicant's own note)."""
+
+    ERASED_NOTE = "–"
 
     application = models.ForeignKey(
         LabelApplication,
@@ -352,10 +355,12 @@ class LabelDecision(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
+    # Empty only once the person was erased (DSGVO Art. 17): the step stays on record.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="label_decisions",
     )
     decided_at = models.DateTimeField(_("decided at"))

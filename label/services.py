@@ -1,12 +1,13 @@
 """Writes of the label: applications, board decisions, memberships and their daily upkeep."""
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, TextField, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from producers.models import Producer
 from producers.services import producer_save
 
 S = ApplicationStatus
+erasure_log = logging.getLogger("fabtown.erasure")
 
 # Which status may follow which. The applicant submits; the board takes the other steps.
 TRANSITIONS: dict[str, set[str]] = {
@@ -303,7 +305,7 @@ def _notify_once(memberships, *, template: str, sent_field: str) -> int:
     return count
 
 
-# --- Retention ------------------------------------------------------------------------------
+# --- Retention and erasure (DSGVO Art. 5 (1) e, Art. 17) -----------------------------------
 
 
 @transaction.atomic
@@ -324,14 +326,58 @@ def label_applications_delete_personal_data(*, now: datetime.datetime | None = N
     )
     count = 0
     for application in due:
-        for photo in application.photos.all():
-            _delete_photo(photo)
-        for field in LabelApplication.PERSONAL_FIELDS:
-            setattr(application, field, "")
-        application.applicant = None
-        application.location = None
-        application.personal_data_deleted_at = now
-        application.save_without_historical_record()
-        application.history.all().delete()
+        application_erase_personal_data(application=application, now=now)
         count += 1
     return count
+
+
+def application_erase_personal_data(
+    *, application: LabelApplication, now: datetime.datetime | None = None
+) -> None:
+    """Blank the applicant's personal data of one application, in the record and its history:
+    contact, street, texts, photos, the point on the map and the link to the account."""
+    for photo in application.photos.all():
+        _delete_photo(photo)
+    for field in LabelApplication.PERSONAL_FIELDS:
+        setattr(application, field, "")
+    application.applicant = None
+    application.location = None
+    application.personal_data_deleted_at = now or timezone.now()
+    application.save_without_historical_record()
+    application.history.all().delete()
+
+
+@transaction.atomic
+def account_erase(*, account: AbstractBaseUser, by: AbstractBaseUser | None) -> dict[str, int]:
+    """Erase a producer's account and the person behind it (DSGVO Art. 17).
+
+    Their applications lose their personal data; the board's decisions and the applicant's
+    own steps stay on record without the person; profiles they managed stay (business data)
+    but no longer name the account, in the record or its history. Staff accounts are
+    deactivated instead: their decisions must stay attributable.
+    """
+    if account.is_staff:
+        raise ValidationError(
+            _("Staff accounts are not erased but deactivated: their decisions stay attributable.")
+        )
+    applications = list(LabelApplication.objects.filter(applicant=account))
+    for application in applications:
+        application_erase_personal_data(application=application)
+    LabelDecision.objects.filter(decided_by=account).update(
+        decided_by=None,
+        reason=Case(
+            When(to_status=S.SUBMITTED, then=Value(LabelDecision.ERASED_NOTE)),
+            default=F("reason"),
+            output_field=TextField(),
+        ),
+    )
+    profiles = Producer.objects.filter(account=account).update(account=None)
+    Producer.history.filter(account=account.pk).update(account=None)
+    # Everything else that points at the account lets go when it goes: history authors,
+    # status changes (set to empty), e-mail addresses, tokens, admin log entries.
+    erasure_log.info(
+        "Account %s erased (%s applications, %s profiles unlinked) by user %s.",
+        account.pk, len(applications), profiles, getattr(by, "pk", None),
+    )  # fmt: skip
+    account.delete()
+    return {"applications": len(applications), "profiles": profiles, "accounts": 1}

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 
@@ -6,7 +7,7 @@ from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
-from vacancies.services import site_record_initial_status, site_set_status
+from vacancies.services import site_owner_erase, site_record_initial_status, site_set_status
 
 
 class SiteResource(LocationColumnsMixin, resources.ModelResource):
@@ -73,6 +74,7 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
     search_fields = ["name", "street", "postcode", "description", "owner_name"]
     filter_horizontal = ["suitable_forms"]
     inlines = [SiteStatusChangeInline, InterimUseInline]
+    actions = ["erase_owner_data"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "status", "is_published", "description"]}),
         (_("Location"), {"fields": [
@@ -88,6 +90,30 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
         ),
         (_("Maintenance"), {"fields": ["last_verified", "source", "internal_notes"]}),
     ]  # fmt: skip
+
+    @admin.action(
+        description=_("Erase the owner's data (DSGVO Art. 17)"),
+        permissions=["erase_personal_data"],
+    )
+    def erase_owner_data(self, request, queryset):
+        page = self.confirm_erasure(
+            request,
+            queryset,
+            explanation=gettext(
+                "The owner's name and contact and the internal notes of these sites are "
+                "erased, in the records and in their whole history. This cannot be undone."
+            ),
+        )
+        if page is not None:
+            return page
+        for site in queryset:
+            site_owner_erase(site_id=site.pk, by=request.user)
+            self.log_change(request, site, gettext("Owner data erased (DSGVO Art. 17)."))
+        self.message_user(
+            request,
+            gettext("The owner data of %(count)s sites were erased.") % {"count": len(queryset)},
+        )
+        return None
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

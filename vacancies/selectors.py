@@ -1,6 +1,6 @@
 """Reads of the public side of the vacancy cadastre: never any owner data."""
 
-from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import QueryDict
 from django.urls import reverse
@@ -61,3 +61,20 @@ def public_interim_uses() -> QuerySet[InterimUse]:
         .select_related("site")
         .prefetch_related(Prefetch("producers", queryset=Producer.objects.published()))
     )
+
+
+def site_ids_of_owner(*, name: str = "", contact: str = "", site_id: int | None = None) -> set[int]:
+    """Sites, deleted ones included, whose owner has this exact name, whose owner contact
+    contains this e-mail address or phone number, or with this id (in the record or any of its
+    history)."""
+    if name:
+        match = Q(owner_name__iexact=name.strip())
+    elif contact:
+        match = Q(owner_contact__icontains=contact.strip())
+    elif site_id is not None:
+        match = Q(id=site_id)
+    else:
+        return set()
+    live = Site.objects.filter(match).values_list("pk", flat=True)
+    past = Site.history.filter(match).values_list("id", flat=True)
+    return set(live) | set(past)

@@ -1,8 +1,12 @@
+import logging
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
+
+erasure_log = logging.getLogger("fabtown.erasure")
 
 
 @transaction.atomic
@@ -83,3 +87,16 @@ def interim_use_save(
     if producers is not None:
         interim_use.producers.set(producers)
     return interim_use
+
+
+@transaction.atomic
+def site_owner_erase(*, site_id: int, by: AbstractBaseUser | None) -> int:
+    """Erase the owner's data of a site (DSGVO Art. 17): from the record and from every row of
+    its history, also when the site itself was deleted. Returns the rows changed."""
+    blank = dict.fromkeys(Site.PRIVATE_FIELDS, "")
+    changed = Site.history.filter(id=site_id).update(**blank)
+    changed += Site.objects.filter(pk=site_id).update(**blank)
+    # who erased what, without the data: the record of the erasure itself
+    erasure_log.info("Owner data of site %s erased (%s rows) by user %s.", site_id, changed,
+                     getattr(by, "pk", None))  # fmt: skip
+    return changed
