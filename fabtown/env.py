@@ -42,3 +42,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A limit like `5/h` or `20/10m` (as many per that many seconds, minutes, hours, days)."""
+    raw = os.environ.get(name, default)
+    amount, _, period = raw.strip().partition("/")
+    count, unit = period[:-1] or "1", period[-1:]
+    if not (amount.isdigit() and count.isdigit() and unit in _RATE_UNITS and int(count) > 0):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate like 5/h or 20/10m.")
+    return int(amount), int(count) * _RATE_UNITS[unit]

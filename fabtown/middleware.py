@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from fabtown.errors import page_not_found
+
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -40,4 +42,20 @@ class ApiQueryLengthMiddleware:
             }
             if too_long:
                 return JsonResponse(too_long, status=400)
+        return self.get_response(request)
+
+
+class NulInPathMiddleware:
+    """Answer 404 for a path with a NUL character: it names no page, and PostgreSQL refuses it.
+
+    Path parameters reach the database as they are (`<str:code>`), where a NUL would end in a
+    500 instead of the 404 any other unknown value gets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            return page_not_found(request)
         return self.get_response(request)

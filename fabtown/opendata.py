@@ -62,14 +62,14 @@ _GEOJSON = OpenApiResponse(response=GEOJSON_SCHEMA, description=f"GeoJSON, {LICE
 
 
 @extend_schema(responses={(200, "text/csv"): _CSV}, tags=["open data"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def producers_csv(request: HttpRequest) -> HttpResponse:
     return _csv(public_producers().order_by("name"), PRODUCER_COLUMNS, "fabtown-produzenten.csv")
 
 
 @extend_schema(responses={(200, "application/geo+json"): _GEOJSON}, tags=["open data"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def producers_geojson(request: HttpRequest) -> HttpResponse:
     queryset = public_producers().annotate(
@@ -82,14 +82,14 @@ def producers_geojson(request: HttpRequest) -> HttpResponse:
 
 
 @extend_schema(responses={(200, "text/csv"): _CSV}, tags=["open data"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def sites_csv(request: HttpRequest) -> HttpResponse:
     return _csv(sites_on_offer().order_by("name"), SITE_COLUMNS, "fabtown-flaechen.csv")
 
 
 @extend_schema(responses={(200, "application/geo+json"): _GEOJSON}, tags=["open data"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def sites_geojson(request: HttpRequest) -> HttpResponse:
     response = geojson_response(sites_on_offer(), properties=SITE_COLUMNS, extra=_LICENSE_MEMBERS)

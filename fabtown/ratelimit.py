@@ -1,5 +1,6 @@
 """A fixed-window counter in the shared cache, for actions allauth does not cover."""
 
+import math
 import time
 
 from django.core.cache import cache
@@ -16,3 +17,8 @@ def allow(*, action: str, key: str, limit: int, window_seconds: int = 3600) -> b
         cache.set(cache_key, 1, timeout=window_seconds)
         count = 1
     return count <= limit
+
+
+def seconds_until_reset(*, window_seconds: int = 3600) -> int:
+    """How long until `allow` counts afresh: the current window's end (for Retry-After)."""
+    return max(1, math.ceil(window_seconds - time.time() % window_seconds))

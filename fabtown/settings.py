@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.env import env_bool, env_int, env_list, env_str
+from fabtown.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "fabtown.middleware.ReadApiRequestBodyMiddleware",
     "fabtown.middleware.ApiQueryLengthMiddleware",
+    "fabtown.middleware.NulInPathMiddleware",
 ]
 
 ROOT_URLCONF = "fabtown.urls"
@@ -141,6 +142,8 @@ LOGIN_REDIRECT_URL = "label:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Submitting a label application: at most this many per account and hour.
 LABEL_SUBMISSIONS_PER_HOUR = env_int("LABEL_SUBMISSIONS_PER_HOUR", default=10)
+# Reports through the accessibility feedback form per client address: (count, seconds).
+FEEDBACK_RATE = env_rate("RATE_FEEDBACK", default="5/h")
 # Absolute links in e-mails sent by the daily jobs, where there is no request.
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -237,6 +240,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form sent without a valid token gets the site's 403 page, which says to reload the form.
+CSRF_FAILURE_VIEW = "fabtown.errors.csrf_failure"
 SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6. The platform only builds spatial references from the EPSG codes
     # it allows (4326, 25832), never from user-supplied definitions, so the sandboxing that

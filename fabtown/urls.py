@@ -2,10 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from fabtown import views
+from fabtown import errors, views
 
 admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
@@ -14,6 +14,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("fabtown.api_urls")),
+    # Last among the API's routes: unknown API paths answer JSON, also in development.
+    re_path(r"^api/", errors.api_not_found),
 ]
 # German without a prefix (/produzenten/), English under /en/ (/en/producers/). The language
 # switch lives inside the prefixed patterns so that it resolves the page it came from in that
@@ -33,4 +35,9 @@ urlpatterns += i18n_patterns(
 # Uploaded photos: served by Django only in development; in production by the web server.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler404 = "fabtown.views.not_found"
+handler400 = "fabtown.errors.bad_request"
+handler403 = "fabtown.errors.permission_denied"
+handler404 = "fabtown.errors.page_not_found"
+handler500 = "fabtown.errors.server_error"
+# Not Django's but allauth's: it answers its rate limits with `<ROOT_URLCONF>.handler429`.
+handler429 = "fabtown.errors.allauth_too_many_requests"

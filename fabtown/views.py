@@ -1,23 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
-from django.views.defaults import page_not_found
+from django.views.decorators.http import require_http_methods, require_safe
 
+from fabtown import errors, ratelimit
 from fabtown.forms import AccessibilityFeedbackForm
 from fabtown.selectors import home_figures, newest_members
 from fabtown.services import accessibility_feedback_submit
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     context = {"figures": home_figures(), "members": newest_members()}
     return render(request, "home.html", context)
 
 
-@require_GET
+@require_safe
 def imprint(request: HttpRequest) -> HttpResponse:
     context = {
         "operator_name": settings.OPERATOR_NAME,
@@ -26,15 +26,22 @@ def imprint(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/imprint.html", context)
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html", {"operator_name": settings.OPERATOR_NAME})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accessibility(request: HttpRequest) -> HttpResponse:
     form = AccessibilityFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Only reports that would be stored and mailed count, so typos do not use up the limit.
+        limit, window = settings.FEEDBACK_RATE
+        client = request.META.get("REMOTE_ADDR", "")
+        if not ratelimit.allow(
+            action="accessibility-feedback", key=client, limit=limit, window_seconds=window
+        ):
+            return _too_many_reports(request, form, window_seconds=window)
         accessibility_feedback_submit(**form.cleaned_data)
         messages.success(request, _("Thank you. Your report has been passed on."))
         return redirect("pages:accessibility")
@@ -42,8 +49,16 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html", {"form": form}, status=status)
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404 in the format the caller speaks: JSON under /api/, the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return page_not_found(request, exception)
+def _too_many_reports(request: HttpRequest, form, *, window_seconds: int) -> HttpResponse:
+    """The form again with what was typed, saying when the next report can be sent."""
+    retry_after = ratelimit.seconds_until_reset(window_seconds=window_seconds)
+    too_many = " ".join(
+        [
+            _("You have sent several reports in a short time."),
+            errors.try_again_message(retry_after_seconds=retry_after),
+            _("Your text is kept in the form."),
+        ]
+    )
+    context = {"form": form, "too_many": too_many}
+    response = render(request, "pages/accessibility.html", context)
+    return errors.mark_too_many_requests(response, retry_after_seconds=retry_after)

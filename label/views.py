@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fabtown import ratelimit
+from fabtown import errors, ratelimit
 from label import badges
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import ApplicationPhotoForm, LabelApplicationForm
@@ -34,7 +34,7 @@ from label.services import (
 )
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     context = {"memberships": current_label_memberships(), "fee_tiers": fee_tiers()}
     return render(request, "label/about.html", context)
@@ -44,7 +44,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     context = {
         "applications": applications_of(user=request.user),
@@ -67,14 +67,14 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_of(user=request.user, pk=pk)
     return render(request, "label/application_detail.html", _review_context(application))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_of(user=request.user, pk=pk)
     if not application.is_editable_by_applicant:
@@ -103,8 +103,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not ratelimit.allow(
         action="label-submit", key=str(request.user.pk), limit=settings.LABEL_SUBMISSIONS_PER_HOUR
     ):
-        messages.error(request, _("Too many submissions in a short time. Please try again later."))
-        return _edit_page(request, application, form, ApplicationPhotoForm(), status=429)
+        retry_after = ratelimit.seconds_until_reset()
+        message = errors.try_again_message(retry_after_seconds=retry_after)
+        messages.error(request, f"{_('Too many submissions in a short time.')} {message}")
+        response = _edit_page(request, application, form, ApplicationPhotoForm())
+        return errors.mark_too_many_requests(response, retry_after_seconds=retry_after)
     try:
         label_application_submit(
             application=application, by=request.user, note=form.cleaned_data["note"]
@@ -136,9 +139,9 @@ def _show_errors(error: ValidationError, *forms) -> None:
     if not hasattr(error, "error_dict"):
         forms[0].add_error(None, error)
         return
-    for field, errors in error.error_dict.items():
+    for field, field_errors in error.error_dict.items():
         target = next((f for f in forms if field in f.fields), forms[0])
-        target.add_error(field if field in target.fields else None, errors)
+        target.add_error(field if field in target.fields else None, field_errors)
 
 
 def _review_context(application: LabelApplication) -> dict:
@@ -159,7 +162,7 @@ def _edit_page(request, application, form, photo_form, status=200) -> HttpRespon
 
 
 @login_required
-@require_GET
+@require_safe
 def application_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = application_photo_for(user=request.user, pk=pk)
     response = FileResponse(photo.image.open("rb"))
@@ -170,7 +173,7 @@ def application_photo(request: HttpRequest, pk: int) -> FileResponse:
 # --- Public verification and the badge ------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = membership_for_verification(public_id=public_id)
     context = {
@@ -188,21 +191,21 @@ def _verification_url(request: HttpRequest, public_id: UUID) -> str:
     return request.build_absolute_uri(path)
 
 
-@require_GET
+@require_safe
 def badge_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     svg = badges.web_badge_svg(membership=membership, url=_verification_url(request, public_id))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def sticker_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     svg = badges.sticker_svg(membership=membership, url=_verification_url(request, public_id))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def sticker_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     pdf = badges.sticker_pdf(membership=membership, url=_verification_url(request, public_id))

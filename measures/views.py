@@ -1,6 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from measures.filters import MeasureFilter
 from measures.models import (
@@ -11,7 +11,7 @@ from measures.models import (
 )
 
 
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET, queryset=Measure.objects.with_profile())
     valid = filterset.is_valid()
@@ -30,7 +30,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/catalogue.html", context, status=200 if valid else 400)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = Measure.objects.with_profile().filter(code=code).first()
     if measure is None:

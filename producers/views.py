@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from fabtown.geojson import filtered_geojson_response
 from fabtown.jsonld import json_ld
@@ -23,7 +23,7 @@ from producers.services import producer_save
 from producers.structured_data import local_business
 
 
-@require_GET
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     valid = filterset.is_valid()
@@ -39,14 +39,14 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "producers/directory.html", context, status=200 if valid else 400)
 
 
-@require_GET
+@require_safe
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def directory_map(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     return filtered_geojson_response(filterset, lambda qs: producers_geojson(queryset=qs))
 
 
-@require_GET
+@require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         producer = producer_profile(slug=slug)
@@ -61,7 +61,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
     producer = producer_of_account(user=request.user, slug=slug)
     form = ProducerProfileForm(request.POST or None, instance=producer)

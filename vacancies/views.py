@@ -1,7 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fabtown.geojson import filtered_geojson_response
 from fabtown.paging import filtered_page
@@ -9,7 +9,7 @@ from vacancies.models import Site
 from vacancies.selectors import site_list, site_on_offer, sites_geojson
 
 
-@require_GET
+@require_safe
 def site_index(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
     page, query = filtered_page(request, filterset, empty=Site.objects.none())
@@ -18,14 +18,14 @@ def site_index(request: HttpRequest) -> HttpResponse:
     return render(request, "vacancies/list.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def site_map(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
     return filtered_geojson_response(filterset, lambda qs: sites_geojson(queryset=qs))
 
 
-@require_GET
+@require_safe
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         site = site_on_offer(pk=pk)

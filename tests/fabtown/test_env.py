@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from fabtown.env import env_bool, env_int, env_list, env_str
+from fabtown.env import env_bool, env_int, env_list, env_rate, env_str
 
 
 def test_booleans_are_read_in_the_usual_spellings(monkeypatch):
@@ -28,3 +28,18 @@ def test_a_required_value_that_is_missing_fails_loudly(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("HOSTS", "fabtown.bochum.de, www.fabtown.bochum.de,")
     assert env_list("HOSTS", default=[]) == ["fabtown.bochum.de", "www.fabtown.bochum.de"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("5/h", (5, 3600)), ("20/10m", (20, 600)), ("1/d", (1, 86400))]
+)
+def test_rates_are_counts_per_period(monkeypatch, raw, expected):
+    monkeypatch.setenv("RATE", raw)
+    assert env_rate("RATE", default="1/s") == expected
+
+
+@pytest.mark.parametrize("raw", ["5", "5/x", "fünf/h", "5/0m", "/h"])
+def test_a_rate_that_cannot_be_read_fails_loudly(monkeypatch, raw):
+    monkeypatch.setenv("RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="RATE"):
+        env_rate("RATE", default="1/s")

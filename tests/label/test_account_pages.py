@@ -194,6 +194,9 @@ def test_submissions_are_rate_limited(applicant_client, settings):
     url = reverse("label:application_edit", args=[second.pk])
     response = applicant_client.post(url, _form_data(second, action="submit"))
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert re.search(r"Bitte versuchen Sie es in \d+ Minuten? erneut\.", response.content.decode())
+    assert response.context["form"].is_bound  # the page keeps what was typed
     second.refresh_from_db()
     assert second.status == S.DRAFT
 
