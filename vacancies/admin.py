@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
@@ -9,7 +8,7 @@ from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import site_record_initial_status, site_set_status
 
 
-class SiteResource(LocationColumnsMixin, resources.ModelResource):
+class SiteResource(LocationColumnsMixin):
     """Spreadsheet columns of a site. Owner data and internal notes are never part of it:
     exports leave the admin, and personal data stays in the admin (DSGVO)."""
 
