@@ -8,5 +8,6 @@ from fabtown.maps import MapWidget
 
 class DomainAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     widget = MapWidget
+    map_template = MapWidget.template_name  # django-leaflet would swap in its inline-script one
     list_per_page = 50
     save_on_top = True

@@ -3,8 +3,40 @@
 Its tiles, attribution and Bochum's centre come from settings.LEAFLET_CONFIG.
 """
 
+import json
+
+from django import forms
 from leaflet.admin import LeafletAdminWidget
+from leaflet.templatetags.leaflet_tags import leaflet_map
 
 
 class MapWidget(LeafletAdminWidget):
-    """Leaflet with the project's configuration; brings its own JavaScript and CSS."""
+    """Leaflet with the project's configuration; brings its own JavaScript and CSS.
+
+    django-leaflet's templates set the map up with inline scripts, which the
+    Content-Security-Policy forbids (a widget has no request, so no nonce). This widget renders
+    the same configuration as JSON data instead, and fabtown/map-widget.js sets the map up.
+    """
+
+    template_name = "fabtown/map_widget.html"
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["fabtown/map-widget.js"])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # django-leaflet's own tag computes the map options (centre, zoom, tiles, overrides).
+        options = leaflet_map(
+            context["id_map"],
+            settings_overrides=context["settings_overrides"] or {},
+        )
+        context["map_config_id"] = f"{context['id_map']}-config"
+        context["map_config"] = {
+            "mapId": context["id_map"],
+            "fieldId": context["id_css"],
+            "modifiable": context["modifiable"],
+            "geomType": context["widget"]["attrs"]["geom_name"],
+            "options": json.loads(options["djoptions"]),
+        }
+        return context
