@@ -103,5 +103,6 @@ class PrivateFieldsAdminMixin:
 
 class DomainAdmin(PrivateFieldsAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     widget = MapWidget
+    map_template = MapWidget.template_name  # django-leaflet would swap in its inline-script one
     list_per_page = 50
     save_on_top = True

@@ -1,5 +1,11 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 
 from fabtown import opendata
@@ -27,7 +33,23 @@ urlpatterns = [
     path("open-data/sites.csv", opendata.sites_csv, name="opendata-sites-csv"),
     path("open-data/sites.geojson", opendata.sites_geojson, name="opendata-sites-geojson"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Both pages without inline scripts, for the Content-Security-Policy (templates/api/).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        # ReDoc writes style elements as its bundle loads, before it could learn a nonce, and
+        # builds its search index in a worker from a blob. Its footer's logo, an image from
+        # cdn.redoc.ly, stays blocked: no visitor's address goes to Redocly.
+        csp_replace({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,8 +1,9 @@
 """Import/export of spreadsheets (CSV, XLSX) through django-import-export.
 
-Two things on top of the library: locations travel as plain coordinate columns (WGS84 or the
-ETRS89 / UTM 32N of Bochum's cadastre), and an import keeps its good rows when some rows are
-invalid; the bad ones are listed with their errors.
+Three things on top of the library: exported text cannot act as a spreadsheet formula (the
+platform's one rule, fabtown.spreadsheets), locations travel as plain coordinate columns (WGS84
+or the ETRS89 / UTM 32N of Bochum's cadastre), and an import keeps its good rows when some rows
+are invalid; the bad ones are listed with their errors.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
 from fabtown import geo
+from fabtown.spreadsheets import neutralise_formula, restore_formula_text
 
 
 def _number(value) -> Decimal | None:
@@ -42,11 +44,44 @@ class LookupWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class LocationColumnsMixin(resources.ModelResource):
+# Widgets of values that are not text: numbers, dates, booleans the library formats itself.
+_NOT_TEXT = (
+    widgets.NumberWidget,
+    widgets.BooleanWidget,
+    widgets.DateWidget,
+    widgets.DateTimeWidget,
+    widgets.TimeWidget,
+    widgets.DurationWidget,
+)
+
+
+class FormulaSafeResource(resources.ModelResource):
+    """The base of every resource: its text cells are never live formulas, in any format.
+
+    django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not used: it only
+    strips a leading "=" (so "=1+1" becomes "1+1", still a formula to some programs, and
+    "+", "-", "@" pass), and it turns every cell into a string, None into "None".
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, _NOT_TEXT):
+            return value
+        return neutralise_formula(value)
+
+    def before_import_row(self, row, **kwargs) -> None:
+        # A file exported here and edited comes back with the apostrophes: take them off.
+        for column, value in row.items():
+            row[column] = restore_formula_text(value)
+        super().before_import_row(row, **kwargs)
+
+
+class LocationColumnsMixin(FormulaSafeResource):
     """Reads a point from longitude/latitude or easting_25832/northing_25832 columns."""
 
-    longitude = fields.Field(column_name="longitude", readonly=True)
-    latitude = fields.Field(column_name="latitude", readonly=True)
+    # Numbers formatted here (a western longitude keeps its minus sign).
+    longitude = fields.Field(column_name="longitude", readonly=True, widget=widgets.FloatWidget())
+    latitude = fields.Field(column_name="latitude", readonly=True, widget=widgets.FloatWidget())
 
     def dehydrate_longitude(self, obj) -> str:
         return f"{obj.location.x:.6f}" if obj.location else ""

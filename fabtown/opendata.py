@@ -15,6 +15,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
 from fabtown.api import GEOJSON_SCHEMA, geojson_response
+from fabtown.spreadsheets import neutralise_formula
 from producers.selectors import public_producers
 from vacancies.selectors import sites_on_offer
 
@@ -52,8 +53,10 @@ def _csv(queryset, columns: dict[str, str], filename: str) -> HttpResponse:
     writer.writerow([*columns, "longitude", "latitude"])
     for row in queryset.values_list(*columns.values(), "location"):
         *values, point = row
+        # Text columns arrive as str, numbers, dates and booleans as such: only text is touched.
+        cells = ("" if v is None else neutralise_formula(v) for v in values)
         coordinates = [f"{point.x:.6f}", f"{point.y:.6f}"] if point else ["", ""]
-        writer.writerow([*("" if v is None else v for v in values), *coordinates])
+        writer.writerow([*cells, *coordinates])
     return _licensed(response, filename)
 
 

@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.env import env_bool, env_int, env_list, env_rate, env_str
+from fabtown.security import source_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "import_export",
     "allauth",
     "allauth.account",
+    "csp",
     "fabtown",
     "producers",
     "vacancies",
@@ -50,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policies too (an SVG or HTML file
+    # opened on its own is a document like any page).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "fabtown.context_processors.site",
             ],
         },
@@ -251,6 +259,40 @@ SILENCED_SYSTEM_CHECKS = [
 if not (DEBUG or SECURE_HSTS_PRELOAD):
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # preloading HSTS is the operator's decision
 
+# Content-Security-Policy (django-csp): scripts and style sheets only from our own files, no
+# inline scripts or event handlers anywhere. An inline element that must stay (the browsable
+# API's highlighting styles) carries {{ CSP_NONCE }}; the header names a fresh nonce only in
+# responses whose templates used one. Inline style attributes stay allowed: Django's admin, DRF
+# and django-import-export set a few, and they cannot run code. ReDoc's page relaxes styles and
+# workers for itself (fabtown/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *source_of(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy: the powerful browser features the site never uses, for every frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "gamepad", "geolocation",
+        "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer", "microphone",
+        "midi", "payment", "picture-in-picture", "publickey-credentials-create",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    ]
+}  # fmt: skip
+
 # --- REST API (/api/v1/) ----------------------------------------------------------------------
 API_ANON_RATE = env_str("API_ANON_RATE", default="120/minute")
 API_USER_RATE = env_str("API_USER_RATE", default="600/minute")
@@ -286,6 +328,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # no badge from validator.swagger.io: it would send our schema's address to a third party
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown import privacy
 from fabtown.admin_base import DomainAdmin
+from fabtown.spreadsheets import neutralise_formula
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import DecisionForm
 from label.models import (
@@ -398,13 +399,14 @@ class MembershipAdmin(DomainAdmin):
             ]
         )
         for m in memberships:
+            # names are typed by applicants and staff; dates and fees are formatted here
             writer.writerow(
                 [
-                    m.producer.name,
+                    neutralise_formula(m.producer.name),
                     m.get_kind_display(),
                     m.valid_from.isoformat(),
                     m.valid_until.isoformat() if m.valid_until else "",
-                    m.fee_tier.name if m.fee_tier else "",
+                    neutralise_formula(m.fee_tier.name) if m.fee_tier else "",
                     _euro(m.fee_tier.monthly_fee_eur) if m.fee_tier else "",
                 ]
             )

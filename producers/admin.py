@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
@@ -24,7 +24,7 @@ class LabelMemberFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProducerResource(LocationColumnsMixin, resources.ModelResource):
+class ProducerResource(LocationColumnsMixin):
     category = fields.Field(
         attribute="category",
         column_name="category",

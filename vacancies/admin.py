@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
@@ -10,7 +9,7 @@ from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import site_owner_erase, site_record_initial_status, site_set_status
 
 
-class SiteResource(LocationColumnsMixin, resources.ModelResource):
+class SiteResource(LocationColumnsMixin):
     """Spreadsheet columns of a site. Owner data and internal notes are never part of it:
     exports leave the admin, and personal data stays in the admin (DSGVO)."""
 

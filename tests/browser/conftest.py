@@ -4,6 +4,19 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# Every page reports what the Content-Security-Policy blocked; the test then fails (see
+# `new_context`). Installed before any script of the page runs.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+      `at ${event.sourceFile || document.location.href}:${event.lineNumber} ` +
+      `(${event.sample || "no sample"})`
+  );
+});
+"""
+_POLICY_MESSAGES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -28,15 +41,53 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    # Map tiles come from the internet, which tests do not have: answer them with nothing so
-    # that no test depends on (or waits for) tile servers.
-    context.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
-    page = context.new_page()
+def csp_violations() -> list[str]:
+    """What the security policies blocked or complained about during the test, page by page.
+
+    A test that provokes a violation on purpose checks this list and empties it.
+    """
+    return []
+
+
+@pytest.fixture
+def new_context(browser, live_server, csp_violations):
+    """Opens browser contexts (German, desktop size unless told otherwise) whose pages fail the
+    test on any Content-Security-Policy violation or policy error, and that answer map tiles
+    with nothing: tests have no internet and must not depend on (or wait for) tile servers."""
+    contexts = []
+
+    def report_console(message) -> None:
+        if message.type in ("error", "warning") and any(
+            name in message.text for name in _POLICY_MESSAGES
+        ):
+            csp_violations.append(f"console: {message.text}")
+
+    def report_violation(description: str) -> None:
+        csp_violations.append(description)
+
+    def open_context(**options):
+        context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", **options}
+        )
+        context.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+        context.expose_function("__reportCspViolation", report_violation)
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", report_console)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+    if csp_violations:
+        pytest.fail("Security policy violations:\n" + "\n".join(csp_violations), pytrace=False)
+
+
+@pytest.fixture
+def page(new_context):
+    page = new_context().new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page
 
 
 def save_screenshot(page, name: str) -> None:

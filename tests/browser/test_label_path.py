@@ -84,7 +84,7 @@ def _board_decides(board_page, url: str, company: str, decision: str, reason: st
 
 
 def test_a_producer_earns_the_label_from_sign_up_to_a_valid_sticker(
-    page, browser, live_server, label_setup, tmp_path
+    page, new_context, live_server, label_setup, tmp_path
 ):
     photo_path = tmp_path / "bohnen.png"
     photo_path.write_bytes(small_png().read())
@@ -114,8 +114,7 @@ def test_a_producer_earns_the_label_from_sign_up_to_a_valid_sticker(
     save_screenshot(page, "label-04-submitted")
 
     # A board member reviews and approves in the admin
-    board = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    board.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    board = new_context()
     board_page = board.new_page()
     board_page.goto(f"{url}/admin/login/")
     board_page.get_by_label("Benutzername").fill("vorstand")

@@ -155,13 +155,10 @@ def test_the_directory_filters_work_with_the_keyboard_alone(page, live_server, p
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_directory_fits_phone_and_desktop_screens(browser, live_server, public_data, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
-    context.route("**/tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
-    page = context.new_page()
+def test_the_directory_fits_phone_and_desktop_screens(new_context, live_server, public_data, width):
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
     page.goto(f"{live_server.url}/produzenten/")
     _wait_for_map(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "no horizontal scrolling"
     save_screenshot(page, f"directory-{width}")
-    context.close()

@@ -1,12 +1,21 @@
 """Spreadsheet import of producers and sites: bad rows are reported, good rows are kept."""
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from producers.admin import ProducerResource
-from producers.models import Producer
-from tests.factories import ProductCategoryFactory, ProductionFormFactory, SiteFactory
+from producers.models import Producer, ProductCategory
+from tests.factories import (
+    ProducerFactory,
+    ProductCategoryFactory,
+    ProductionFormFactory,
+    SiteFactory,
+)
 from vacancies.admin import SiteResource
 from vacancies.models import Site
 
@@ -89,3 +98,71 @@ def test_the_admin_import_confirms_the_good_rows_despite_bad_ones(client, superu
     assert sorted(Producer.objects.values_list("slug", flat=True)) == ["baeckerei-utm", "geigen-ok"]
     messages = [str(m) for m in done.context["messages"]]
     assert any("Row 3" in m or "Zeile 3" in m for m in messages), messages
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def _admin_export(client, file_format: str) -> bytes:
+    url = reverse("admin:producers_producer_export")
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    (data["format"],) = [
+        value for value, label in form.fields["format"].choices if label == file_format
+    ]
+    response = client.post(url, data)
+    assert response.status_code == 200, response.content[:500]
+    return response.content
+
+
+def test_the_admin_csv_export_gives_formulas_as_text_and_numbers_as_they_are(client, superuser):
+    ProducerFactory(branch=FORMULA, phone="+49 234 123", founded_year=1990)
+    client.force_login(superuser)
+    (row,) = csv.DictReader(io.StringIO(_admin_export(client, "csv").decode()))
+    assert row["branch"] == "'" + FORMULA
+    assert row["phone"] == "'+49 234 123"
+    assert row["founded_year"] == "1990" and row["longitude"] == "7.216300"
+
+
+def test_the_admin_xlsx_export_holds_formulas_as_text_cells(client, superuser):
+    ProducerFactory(branch=FORMULA, founded_year=1990)
+    client.force_login(superuser)
+    sheet = openpyxl.load_workbook(io.BytesIO(_admin_export(client, "xlsx"))).active
+    header, row = (list(r) for r in sheet.iter_rows(max_row=2))
+    cells = {title.value: cell for title, cell in zip(header, row, strict=True)}
+    assert cells["branch"].data_type == "s" and cells["branch"].value == "'" + FORMULA
+    assert cells["founded_year"].value == 1990  # a number stays a number
+
+
+def test_an_export_with_formula_like_text_reads_back_unchanged(taxonomy):
+    producer = ProducerFactory(
+        category=ProductCategory.objects.get(slug="musik"), branch=FORMULA, phone="+49 234 123"
+    )
+    exported = ProducerResource().export()
+    assert "'+49 234 123" in exported.csv
+    again = ProducerResource().import_data(_dataset(exported.csv), dry_run=False)
+    assert not again.has_errors() and not again.has_validation_errors()
+    assert {row.import_type for row in again.rows} == {"skip"}
+    producer.refresh_from_db()
+    assert (producer.branch, producer.phone) == (FORMULA, "+49 234 123")
+
+
+def test_every_admin_export_uses_the_formula_safe_resources():
+    from django.contrib import admin
+    from import_export.admin import ExportMixin
+
+    from fabtown.importing import FormulaSafeResource
+
+    exporting = [a for a in admin.site._registry.values() if isinstance(a, ExportMixin)]
+    assert exporting
+    for model_admin in exporting:
+        for resource in model_admin.get_export_resource_classes(request=None):
+            assert issubclass(resource, FormulaSafeResource), model_admin
+
+
+def test_a_western_longitude_keeps_its_sign_in_the_export():
+    from django.contrib.gis.geos import Point
+
+    ProducerFactory(location=Point(-0.1276, 51.5072, srid=4326))
+    (row,) = csv.DictReader(io.StringIO(ProducerResource().export().csv))
+    assert row["longitude"] == "-0.127600"

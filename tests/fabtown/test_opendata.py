@@ -28,3 +28,19 @@ def test_sites_as_geojson_with_licence_and_no_owner_data():
     assert collection["license"].startswith("Datenlizenz Deutschland")
     assert [f["properties"]["name"] for f in collection["features"]] == ["Ladenlokal"]
     assert "Mustereigentümerin" not in response.content.decode()
+
+
+def test_a_formula_typed_as_branch_reaches_the_open_data_csv_as_text():
+    ProducerFactory(name="Röstart", branch='=HYPERLINK("http://x","y")')
+    response = APIClient().get("/api/v1/open-data/producers.csv")
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["branch"] == '\'=HYPERLINK("http://x","y")'
+    assert row["name"] == "Röstart"  # harmless text as it is
+    assert row["longitude"] == "7.216300"  # numbers formatted here are not touched
+
+
+def test_a_formula_typed_as_site_name_reaches_the_open_data_csv_as_text():
+    SiteFactory(name="@SUM(1+1)")
+    response = APIClient().get("/api/v1/open-data/sites.csv")
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["name"] == "'@SUM(1+1)"

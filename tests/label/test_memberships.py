@@ -119,6 +119,18 @@ def test_the_treasurer_list_has_current_members_their_tier_fee_and_the_months_to
     assert total[0].startswith("Summe") and total[5] == "65,00"
 
 
+def test_the_treasurer_list_gives_a_formula_typed_as_company_name_as_text(client):
+    MembershipFactory(
+        producer=ProducerFactory(name='=HYPERLINK("http://x","Beitrag")'),
+        fee_tier=FeeTierFactory(name="-Sondertarif", monthly_fee_eur=15),
+    )
+    client.force_login(StaffFactory(is_superuser=True))
+    _header, member, _total = _csv(client.get(reverse("admin:label_membership_treasurer")))
+    assert member[0] == '\'=HYPERLINK("http://x","Beitrag")'
+    assert member[4] == "'-Sondertarif"
+    assert member[5] == "15,00"
+
+
 def test_the_treasurer_list_needs_its_permission_and_holds_no_contact_data(client):
     application = LabelApplicationFactory(contact_email="geheim@example.org")
     MembershipFactory(application=application)
