@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 
 from fabtown.models import AccessibilityFeedback
@@ -9,3 +10,9 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
     list_filter = ["handled"]
     search_fields = ["message", "page"]
     readonly_fields = ["created_at", "page", "message", "email"]
+
+
+# django-axes: staff see (and clear, to unlock an account) the current failed sign-ins. Its
+# logs of every sign-in are switched off (settings.AXES_DISABLE_ACCESS_LOG), so their lists go.
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)

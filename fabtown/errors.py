@@ -136,13 +136,16 @@ def mark_too_many_requests(response: HttpResponse, *, retry_after_seconds: int) 
     return response
 
 
-def too_many_requests(request: HttpRequest, *, retry_after_seconds: int) -> HttpResponse:
-    """The 429 page (JSON under /api/), saying when to try again, with Retry-After."""
+def too_many_requests(
+    request: HttpRequest, *, retry_after_seconds: int, reason: str = ""
+) -> HttpResponse:
+    """The 429 page (JSON under /api/), saying why (`reason`, if given) and when to try again,
+    with Retry-After."""
     message = try_again_message(retry_after_seconds=retry_after_seconds)
     if _is_api(request):
-        response = _json(f"{_('Too many requests.')} {message}", status=429)
+        response = _json(f"{reason or _('Too many requests.')} {message}", status=429)
     else:
-        response = render(request, "429.html", {"try_again": message})
+        response = render(request, "429.html", {"try_again": message, "reason": reason})
     return mark_too_many_requests(response, retry_after_seconds=retry_after_seconds)
 
 

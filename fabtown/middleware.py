@@ -1,5 +1,7 @@
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fabtown.errors import page_not_found
@@ -58,4 +60,31 @@ class NulInPathMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info:
             return page_not_found(request)
+        return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """Behind our own reverse proxies, the client's address is the one they append to
+    X-Forwarded-For; REMOTE_ADDR is only the nearest proxy. Set REMOTE_ADDR to the n-th address
+    from the right (n = TRUSTED_PROXY_COUNT), so that every limit counts clients, not the proxy.
+
+    Entries further left were written by the client and are ignored: they cannot be trusted.
+    With 0 proxies (the default) the header is ignored altogether.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = settings.TRUSTED_PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if count > 0 and forwarded:
+            hops = [hop.strip() for hop in forwarded.split(",")]
+            if len(hops) >= count:
+                try:
+                    client = ipaddress.ip_address(hops[-count])
+                except ValueError:
+                    pass  # not an address: keep the proxy's, so the request is still counted
+                else:
+                    request.META["REMOTE_ADDR"] = str(client)
         return self.get_response(request)

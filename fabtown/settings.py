@@ -1,5 +1,6 @@
 """FabTown Bochum settings: one module, driven by environment variables (see README)."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "allauth",
     "allauth.account",
+    "axes",
     "csp",
     "fabtown",
     "producers",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every limit below reads the client's address from REMOTE_ADDR.
+    "fabtown.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policies too (an SVG or HTML file
     # opened on its own is a document like any page).
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "fabtown.middleware.ReadApiRequestBodyMiddleware",
     "fabtown.middleware.ApiQueryLengthMiddleware",
     "fabtown.middleware.NulInPathMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fabtown.urls"
@@ -126,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Producer accounts (django-allauth): e-mail and password, verified e-mail address -------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in of an account locked out at this address (fabtown/auth.py).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -140,11 +148,36 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_SIGNUP", default="10/m/ip,30/h/ip"),
     "login": env_str("RATE_LOGIN", default="30/m/ip"),
-    "login_failed": env_str("RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    # Per address only: the lockout of one account (at one address) is django-axes' job below;
+    # allauth's per-account limit would lock the account out from everywhere.
+    "login_failed": env_str("RATE_LOGIN_FAILED", default="10/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# --- Sign-in lockout (django-axes, both doors: the admin and producers' accounts) -----------
+# After this many failed sign-ins of one account from one address, that pair is locked out for
+# the cool-off time (counted from the last attempt), even with the right password. The
+# counters live in the database, shared by every server process. Per pair, not per address:
+# one office's shared address is not locked out for everybody.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "fabtown.auth.login_name"
+AXES_LOCKOUT_CALLABLE = "fabtown.auth.locked_out"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful sign-ins are not logged (data minimisation); failures expire with the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# --- Behind a reverse proxy --------------------------------------------------------------------
+# How many proxies of our own stand in front of the app servers (nginx: 1). With 0 the client
+# is REMOTE_ADDR; with n, the n-th address from the right of X-Forwarded-For, which those
+# proxies append (fabtown.middleware.TrustedProxyMiddleware). Every limit (sign-up, sign-in
+# lockout, API throttle, forms) reads the address from there, never from the header itself.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "label:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -312,6 +345,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+    # REMOTE_ADDR, set by TrustedProxyMiddleware. DRF's default would take the client's own
+    # X-Forwarded-For as its identity: a new made-up header, a new allowance.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

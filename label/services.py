@@ -4,6 +4,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -373,6 +374,8 @@ def account_erase(*, account: AbstractBaseUser, by: AbstractBaseUser | None) -> 
     )
     profiles = Producer.objects.filter(account=account).update(account=None)
     Producer.history.filter(account=account.pk).update(account=None)
+    # failed sign-ins are kept under the e-mail address until their cool-off ends
+    AccessAttempt.objects.filter(username__iexact=account.email).delete()
     # Everything else that points at the account lets go when it goes: history authors,
     # status changes (set to empty), e-mail addresses, tokens, admin log entries.
     erasure_log.info(

@@ -16,22 +16,16 @@ WIDTHS = [320, 1280]
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    """A fresh browser tab in the given language and width."""
-    contexts = []
+def open_page(new_context):
+    """A fresh browser tab in the given language and width (policy violations fail the test)."""
 
     def open_(language: str, width: int):
-        context = browser.new_context(
-            viewport={"width": width, "height": 800}, locale=LOCALES[language]
-        )
-        contexts.append(context)
+        context = new_context(viewport={"width": width, "height": 800}, locale=LOCALES[language])
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 def _check(page, *, status: int, response, heading: str, name: str) -> None:

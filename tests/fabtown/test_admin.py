@@ -1,6 +1,7 @@
 """Smoke tests of the staff admin: every model's changelist, add and change page."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -39,6 +40,9 @@ def full_data(bochum_data):
     LabelSettings.load()
     AccessibilityFeedback.objects.create(message="Der Kontrast im Kopf ist zu schwach.")
     Token.objects.create(user=StaffFactory())
+    AccessAttempt.objects.create(
+        username="vergesslich@example.org", ip_address="192.0.2.1", failures_since_start=2
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -53,7 +57,7 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
     assert changelist.status_code == (302 if model is LabelSettings else 200)
 
 
-NO_ADD = {LabelApplication, LabelSettings}
+NO_ADD = {LabelApplication, LabelSettings, AccessAttempt}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -102,7 +102,7 @@ def test_a_refused_form_gets_our_page_without_inline_styles():
     response = Client(enforce_csrf_checks=True).post("/konto/login/", {"login": "x"})
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Formular nicht gesendet" in page
+    assert "Das Formular konnte nicht gesendet werden" in page
     assert "<style" not in page and "<script>" not in page
     assert "Content-Security-Policy" in response
 
