@@ -156,10 +156,7 @@ class _CheckedFormField:
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            return parse_geometry(value, geom_type=self.geom_type)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
+        return parse_geometry(value, geom_type=self.geom_type)
 
     def clean(self, value):
         # to_python has checked and transformed it already
@@ -190,10 +187,7 @@ class _CheckedModelField:
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
         if value is not None:
-            try:
-                check_geometry(value, geom_type=self.geom_type)
-            except ValidationError as error:
-                raise ValidationError(error.messages) from None
+            check_geometry(value, geom_type=self.geom_type)
 
 
 class PointField(_CheckedModelField, models.PointField):

@@ -76,8 +76,13 @@ class FormulaSafeResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
 
+# QGIS writes a point as a "WKT" column (CSV export with GEOMETRY=AS_WKT); EWKT may name its
+# reference system (SRID=25832;POINT(…)), GeoJSON is read too.
+GEOMETRY_COLUMNS = ("wkt", "WKT", "geometry")
+
+
 class LocationColumnsMixin(FormulaSafeResource):
-    """Reads a point from longitude/latitude or easting_25832/northing_25832 columns."""
+    """Reads a point from longitude/latitude, easting_25832/northing_25832 or a WKT column."""
 
     # Numbers formatted here (a western longitude keeps its minus sign).
     longitude = fields.Field(column_name="longitude", readonly=True, widget=widgets.FloatWidget())
@@ -106,6 +111,9 @@ class LocationColumnsMixin(FormulaSafeResource):
             raise ValidationError(errors)
 
     def _location_from_row(self, row) -> Point | None:
+        text = next((str(row[c]).strip() for c in GEOMETRY_COLUMNS if row.get(c)), "")
+        if text:
+            return geo.parse_geometry(text, geom_type="POINT")
         lon, lat = _number(row.get("longitude")), _number(row.get("latitude"))
         east, north = _number(row.get("easting_25832")), _number(row.get("northing_25832"))
         if lon is not None or lat is not None:
