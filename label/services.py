@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from fabtown.validation import save_validated
 from label import emails
 from label.criteria import RuleResult, check_label_criteria, criteria_met, fee_tier_for
 from label.models import (
@@ -219,10 +220,7 @@ def membership_grant(*, application: LabelApplication, by: AbstractBaseUser) -> 
         valid_until=today + MEMBERSHIP_TERM - datetime.timedelta(days=1),
         fee_tier=fee_tier_for(employees=application.company_size or 0),
     )
-    membership.full_clean()
-    membership._history_user = by
-    membership.save()
-    return membership
+    return save_validated(membership, by=by)
 
 
 def _producer_from_application(application: LabelApplication, *, by) -> Producer:
@@ -265,10 +263,7 @@ def membership_renew(*, membership: Membership, by: AbstractBaseUser) -> Members
     locked.valid_until = start + MEMBERSHIP_TERM
     locked.reminder_sent_at = None
     locked.expiry_notified_at = None
-    locked.full_clean()
-    locked._history_user = by
-    locked.save()
-    return locked
+    return save_validated(locked, by=by)
 
 
 def memberships_send_renewal_reminders(*, today: datetime.date | None = None) -> int:

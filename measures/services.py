@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from fabtown.validation import save_validated
 from measures.models import Measure
 
 # What staff keep current; the catalogue's own text is the concept's and changes in the admin.
@@ -17,7 +18,4 @@ def measure_update_tracking(
         raise TypeError(f"Not tracking fields: {sorted(unknown)}")
     for field, value in changes.items():
         setattr(measure, field, value)
-    measure.full_clean()
-    measure._history_user = by
-    measure.save()
-    return measure
+    return save_validated(measure, by=by)

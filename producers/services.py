@@ -2,16 +2,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from fabtown.validation import save_validated
 from producers.models import Producer, ProductCategory
 
 
 @transaction.atomic
 def producer_save(*, producer: Producer, by: AbstractBaseUser | None) -> Producer:
     """Validate and save a producer, recording `by` in its history."""
-    producer.full_clean()
-    producer._history_user = by
-    producer.save()
-    return producer
+    return save_validated(producer, by=by)
 
 
 @transaction.atomic
@@ -29,7 +27,4 @@ def product_category_save(
     *, category: ProductCategory, by: AbstractBaseUser | None
 ) -> ProductCategory:
     """Validate (a category never below itself) and save, recording `by` in its history."""
-    category.full_clean()
-    category._history_user = by
-    category.save()
-    return category
+    return save_validated(category, by=by)

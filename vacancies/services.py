@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from fabtown.validation import save_validated
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 
 erasure_log = logging.getLogger("fabtown.erasure")
@@ -70,10 +71,7 @@ def site_save(
 
 @transaction.atomic
 def search_area_save(*, area: SearchArea, by: AbstractBaseUser | None) -> SearchArea:
-    area.full_clean()
-    area._history_user = by
-    area.save()
-    return area
+    return save_validated(area, by=by)
 
 
 @transaction.atomic
@@ -81,9 +79,7 @@ def interim_use_save(
     *, interim_use: InterimUse, by: AbstractBaseUser | None, producers=None
 ) -> InterimUse:
     """Validate (dates in order, the site's record) and save; `producers` replaces the list."""
-    interim_use.full_clean()
-    interim_use._history_user = by
-    interim_use.save()
+    save_validated(interim_use, by=by)
     if producers is not None:
         interim_use.producers.set(producers)
     return interim_use

@@ -96,3 +96,13 @@ def save_screenshot(page, name: str) -> None:
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def admin_login(page, base_url: str, username: str, *, next_path: str = "") -> None:
+    """Sign in to the admin through its login form (German), as staff do."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"{base_url}/admin/login/{query}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{base_url}{next_path or '/admin/'}")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from fabtown.roles import LABEL_BOARD, ensure_staff_groups
 from label.models import LabelApplication
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import admin_login, save_screenshot
 from tests.factories import ApplicantFactory, LabelApplicationFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +22,7 @@ def test_the_board_erases_an_applicant_after_a_confirmation_page(page, live_serv
         submitted_at="2026-11-01T10:00:00+01:00",
     )  # fmt: skip
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Benutzername").fill("gremium")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, live_server.url, "gremium")
 
     page.goto(f"{live_server.url}/admin/label/labelapplication/")
     page.locator(f"input[name=_selected_action][value='{application.pk}']").check()

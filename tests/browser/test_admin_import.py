@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import admin_login, save_screenshot
 from tests.factories import SuperuserFactory
 from vacancies.models import Site
 
@@ -21,10 +21,7 @@ def test_staff_import_sites_and_keep_the_good_rows(page, live_server, tmp_path):
     upload = tmp_path / "leerstaende.csv"
     upload.write_text(SITES_CSV, encoding="utf-8")
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/vacancies/site/import/")
-    page.get_by_label("Benutzername").fill("redaktion")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_role("button", name="Anmelden").click()
+    admin_login(page, live_server.url, "redaktion", next_path="/admin/vacancies/site/import/")
 
     page.locator("input[type=file]").set_input_files(str(upload))
     page.locator("select[name=format]").select_option(label="csv")

@@ -3,7 +3,7 @@
 import pytest
 
 from producers.models import Producer
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import admin_login, save_screenshot
 from tests.factories import ProductCategoryFactory, ProductionFormFactory, SuperuserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,11 +14,7 @@ def test_staff_log_in_and_place_a_producer_on_the_map(page, live_server):
     ProductCategoryFactory(name="Musikinstrumente", slug="musikinstrumente")
     ProductionFormFactory()
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Benutzername").fill("redaktion")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, live_server.url, "redaktion")
 
     page.goto(f"{live_server.url}/admin/producers/producer/add/")
     page.locator("#id_name").fill("Geigenbau am Rathaus")

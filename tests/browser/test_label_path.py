@@ -13,7 +13,7 @@ from fabtown.roles import LABEL_BOARD, ensure_staff_groups
 from label.models import LabelApplication, Membership
 from label.seed import load_fee_tiers
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import admin_login, save_screenshot
 from tests.factories import (
     ApplicantFactory,
     LabelApplicationFactory,
@@ -116,10 +116,7 @@ def test_a_producer_earns_the_label_from_sign_up_to_a_valid_sticker(
     # A board member reviews and approves in the admin
     board = new_context()
     board_page = board.new_page()
-    board_page.goto(f"{url}/admin/login/")
-    board_page.get_by_label("Benutzername").fill("vorstand")
-    board_page.get_by_label("Passwort").fill("correct horse battery")
-    board_page.get_by_role("button", name="Anmelden").click()
+    admin_login(board_page, url, "vorstand")
     _board_decides(board_page, url, "Rösterei Kortum", "in Prüfung", "Wir sehen uns das an.")
     board_page.goto(f"{url}/admin/label/labelapplication/{application.pk}/decide/")
     save_screenshot(board_page, "label-05-board-decides")

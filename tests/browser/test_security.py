@@ -4,7 +4,7 @@ of page the site sends (API docs, browsable API, admin with its add-ons) works u
 
 import pytest
 
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import admin_login, save_screenshot
 from tests.factories import ProducerFactory, SiteFactory, SuperuserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,11 +69,7 @@ def test_the_admin_pages_work_under_the_policy(page, live_server):
     SuperuserFactory(username="redaktion")
     producer = ProducerFactory()
     site = SiteFactory()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Benutzername").fill("redaktion")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_login(page, live_server.url, "redaktion")
     for path in [
         "/admin/producers/producer/",
         f"/admin/producers/producer/{producer.pk}/change/",
