@@ -14,7 +14,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework_gis.fields import GeometryField as GeoJSONField
 
+from fabtown import geo
 from fabtown.filters import KeyFilter
 from fabtown.geojson import feature_collection
 
@@ -287,3 +289,20 @@ def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "message_dict"):
         return serializers.ValidationError(error.message_dict)
     return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class APIGeometryField(GeoJSONField):
+    """GeoJSON in and out; input is checked like every other door (400 with the message)."""
+
+    def __init__(self, *, geom_type: str = "GEOMETRY", **kwargs):
+        self.geom_type = geom_type
+        kwargs.setdefault("precision", 6)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        if value == "" or value is None:
+            return value
+        try:
+            return geo.parse_geometry(value, geom_type=self.geom_type)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None

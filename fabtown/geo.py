@@ -10,7 +10,8 @@ Why so strict: GEOS aborts the whole server process when it writes WKT of coordi
 ~1e200, and every page that shows a stored geometry writes it. So nothing outside the extent
 may reach the database: the model fields check it (full_clean, ModelForms, the admin), the form
 and API fields refuse malformed input with a message instead of an exception, and a CHECK
-constraint of the database refuses whatever slips past all of them.
+constraint of the database refuses whatever slips past all of them. (The API's field is
+fabtown.api.APIGeometryField.)
 """
 
 import json
@@ -24,8 +25,6 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField as GeoJSONField
 
 WGS84 = 4326
 CADASTRE_SRID = 25832  # ETRS89 / UTM zone 32N
@@ -200,26 +199,6 @@ class PolygonField(_CheckedModelField, models.PolygonField):
 
 class MultiPolygonField(_CheckedModelField, models.MultiPolygonField):
     form_class = MultiPolygonFormField
-
-
-# --- API field --------------------------------------------------------------------------------
-
-
-class APIGeometryField(GeoJSONField):
-    """GeoJSON in and out; input is checked like every other door (400 with the message)."""
-
-    def __init__(self, *, geom_type: str = "GEOMETRY", **kwargs):
-        self.geom_type = geom_type
-        kwargs.setdefault("precision", 6)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, value):
-        if value == "" or value is None:
-            return value
-        try:
-            return parse_geometry(value, geom_type=self.geom_type)
-        except ValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
 
 
 # --- Data migrations --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from rest_framework import filters, serializers, viewsets
 
 from fabtown.api import (
     AnyoneReadsStaffWrites,
+    APIGeometryField,
     AreaKeyFilterMixin,
     GeoFilterMixin,
     ServiceWritesMixin,
@@ -13,7 +14,6 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import KeyFilter
-from fabtown.geo import APIGeometryField
 from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import public_producers, with_label_status

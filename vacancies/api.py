@@ -6,6 +6,7 @@ from rest_framework import filters, serializers, viewsets
 from fabtown import privacy
 from fabtown.api import (
     AnyoneReadsStaffWrites,
+    APIGeometryField,
     AreaKeyFilterMixin,
     GeoFilterMixin,
     OptionalDateFilter,
@@ -15,7 +16,6 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import IdFilter, KeyFilter
-from fabtown.geo import APIGeometryField
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
