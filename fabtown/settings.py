@@ -389,6 +389,8 @@ LOGGING = {
     "loggers": {
         # SQL with its parameters (owner contacts, applicants' data) is never logged.
         "django.db.backends": {"level": "INFO", "propagate": True},
+        # django-axes tells of every sign-in at INFO; lockouts (WARNING) are what matters.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }
 
