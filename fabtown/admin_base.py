@@ -1,6 +1,7 @@
 """The base of every domain admin: maps, edit history, and personal data only for who may see it."""
 
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from leaflet.admin import LeafletGeoAdminMixin
@@ -66,6 +67,14 @@ class PrivateFieldsAdminMixin:
         if _field_of(lookup) in self.hidden_fields(request):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted old version without asking for the change
+        # permission; read-only staff could write through it, and hidden fields would come
+        # back unseen. An old version is shown, never saved.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_erase_personal_data_permission(self, request) -> bool:
         """Erasing (DSGVO Art. 17) is for who may see the data and change the records."""

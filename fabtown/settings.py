@@ -379,6 +379,10 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The history is a record to read, not a second way to write: no "Revert" button (reverting
+# would skip the services, e.g. status histories and board decisions). The admin refuses such
+# posts as well (fabtown.admin_base).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Logging: personal data never goes to the logs; requests are logged without bodies. -----
 LOGGING = {

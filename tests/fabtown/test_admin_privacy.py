@@ -246,3 +246,31 @@ def test_viewer_never_sees_a_producers_account_in_the_profile_history(client, vi
     for url in urls:
         assert APPLICANT_USERNAME not in _body(client, viewer, url), url
     assert APPLICANT_USERNAME in _body(client, editor, urls[1])
+
+
+# --- The history is read-only ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["viewer", "board", "editor"])
+def test_nobody_writes_through_an_old_version_in_the_history(client, site, role, request):
+    """simple-history's revert form saved a posted version without asking for the change
+    permission: read-only staff renamed sites and rolled back owner data they cannot see."""
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    old = site.history.order_by("history_date").first()
+    url = reverse("admin:vacancies_site_simple_history", args=[site.pk, old.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "Übernommen", "kind": site.kind})
+    assert response.status_code == 403
+    site.refresh_from_db()
+    assert site.name != "Übernommen" and OWNER_CONTACT in site.owner_contact
+
+
+def test_an_old_version_of_a_deleted_site_cannot_be_posted_back(client, site, editor):
+    old = site.history.order_by("history_date").first()
+    url = reverse("admin:vacancies_site_simple_history", args=[site.pk, old.pk])
+    site.delete()
+    client.force_login(editor)
+    assert client.post(url, {"name": "Wieder da"}).status_code == 403  # was a 500
+    assert not Site.objects.filter(pk=old.id).exists()
+    assert "Wiederherstellen" not in client.get(url).content.decode()  # no revert button
