@@ -29,7 +29,7 @@ class MapWidget(LeafletAdminWidget):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["fabtown/map-widget.js"])
+        return super().media + forms.Media(js=["fabtown/leaflet-icons.js", "fabtown/map-widget.js"])
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -83,6 +83,12 @@ def test_a_citizen_opens_a_profile_from_the_directory(page, live_server, public_
     assert page.get_by_role("heading", level=1).inner_text() == "Röstart"
     assert "Mitglied seit Mai 2022" in page.locator(".badge").inner_text()
     page.wait_for_selector("#profile-map .leaflet-marker-icon")
+    # The marker image comes from the static root, not from a path beside the page (with
+    # production's hashed file names Leaflet's own guess pointed at /produzenten/…).
+    marker = page.locator("#profile-map img.leaflet-marker-icon")
+    assert marker.get_attribute("src") == f"{live_server.url}/static/leaflet/images/marker-icon.png"
+    marker.evaluate("img => img.complete || new Promise(done => img.onload = done)")
+    assert marker.evaluate("img => img.naturalWidth") > 0
 
 
 def test_a_founder_filters_sites_with_a_shop_window(page, live_server, public_data):
