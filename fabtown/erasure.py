@@ -25,22 +25,24 @@ log = logging.getLogger("fabtown.erasure")
 
 @dataclass
 class Findings:
-    accounts: list = field(default_factory=list)
-    applications: list = field(default_factory=list)
+    """What belongs to the person, by record id (ids stay readable after the erasure)."""
+
+    account_ids: list = field(default_factory=list)
+    application_ids: list = field(default_factory=list)
     site_ids: set = field(default_factory=set)
-    feedback: list = field(default_factory=list)
+    feedback_ids: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What was (or would be) erased, by record id: never the data itself."""
         return [
-            f"producer accounts: {_ids(a.pk for a in self.accounts)}",
-            f"label applications (contact only): {_ids(a.pk for a in self.applications)}",
+            f"producer accounts with their applications: {_ids(self.account_ids)}",
+            f"label applications (personal data): {_ids(self.application_ids)}",
             f"sites, owner data in record and history: {_ids(self.site_ids)}",
-            f"accessibility feedback (e-mail): {_ids(f.pk for f in self.feedback)}",
+            f"accessibility feedback (deleted): {_ids(self.feedback_ids)}",
         ]
 
     def __bool__(self) -> bool:
-        return bool(self.accounts or self.applications or self.site_ids or self.feedback)
+        return bool(self.account_ids or self.application_ids or self.site_ids or self.feedback_ids)
 
 
 def _ids(ids) -> str:
@@ -51,19 +53,18 @@ def _ids(ids) -> str:
 def find_person(*, email: str = "", owner_name: str = "", site_id: int | None = None) -> Findings:
     findings = Findings()
     if email := email.strip():
-        user_model = get_user_model()
-        findings.accounts = list(
-            user_model.objects.filter(
-                Q(email__iexact=email) | Q(emailaddress__email__iexact=email), is_staff=False
-            ).distinct()
+        accounts = get_user_model().objects.filter(
+            Q(email__iexact=email) | Q(emailaddress__email__iexact=email), is_staff=False
         )
-        findings.applications = list(
-            LabelApplication.objects.filter(contact_email__iexact=email).exclude(
-                applicant__in=findings.accounts
-            )
+        findings.account_ids = sorted(set(accounts.values_list("pk", flat=True)))
+        applications = LabelApplication.objects.filter(contact_email__iexact=email).exclude(
+            applicant__in=findings.account_ids
         )
+        findings.application_ids = sorted(applications.values_list("pk", flat=True))
         findings.site_ids = site_ids_of_owner(contact=email)
-        findings.feedback = list(AccessibilityFeedback.objects.filter(email__iexact=email))
+        # the whole report goes: its text is the person's own and may name them
+        feedback = AccessibilityFeedback.objects.filter(email__iexact=email)
+        findings.feedback_ids = sorted(feedback.values_list("pk", flat=True))
     if owner_name.strip():
         findings.site_ids |= site_ids_of_owner(name=owner_name)
     if site_id is not None:
@@ -74,13 +75,11 @@ def find_person(*, email: str = "", owner_name: str = "", site_id: int | None = 
 @transaction.atomic
 def erase_person(*, findings: Findings, by: AbstractBaseUser | None) -> None:
     """Erase everything `find_person` found, all or nothing."""
-    for account in findings.accounts:
+    for account in get_user_model().objects.filter(pk__in=findings.account_ids):
         account_erase(account=account, by=by)
-    for application in findings.applications:
+    for application in LabelApplication.objects.filter(pk__in=findings.application_ids):
         application_erase_personal_data(application=application)
     for site_id in findings.site_ids:
         site_owner_erase(site_id=site_id, by=by)
-    for feedback in findings.feedback:
-        feedback.email = ""
-        feedback.save(update_fields=["email"])
+    AccessibilityFeedback.objects.filter(pk__in=findings.feedback_ids).delete()
     log.info("Person erased by user %s: %s", getattr(by, "pk", None), "; ".join(findings.lines()))
