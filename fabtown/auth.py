@@ -2,10 +2,19 @@
 counts failed sign-ins per account and client address in the database, shared by every server
 process, and locks that pair out for a while once the limit is reached."""
 
+from allauth.core.ratelimit import consume_or_429
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from fabtown.errors import too_many_requests
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's login, counted per client address like the producers' login: one limit
+    (ACCOUNT_RATE_LIMITS["login"]) and one counter for both doors, so that trying many accounts
+    from one address (password spraying) meets the same wall at either."""
+    return consume_or_429(request, action="login") or admin.site.login(request)
 
 
 def login_name(request: HttpRequest, credentials: dict | None) -> str:

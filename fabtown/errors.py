@@ -152,6 +152,7 @@ def too_many_requests(
 # allauth's limits (ACCOUNT_RATE_LIMITS) by the page that applies them; other pages: all.
 _ALLAUTH_ACTIONS = {
     "account_login": ["login"],
+    "admin_login": ["login"],  # fabtown.auth.admin_login shares the producers' limit
     "account_signup": ["signup"],
     "account_reset_password": ["reset_password"],
     "account_reset_password_from_key": ["reset_password_from_key"],

@@ -147,10 +147,13 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Per client address (ip) and per account or e-mail address (key); allauth answers 429 beyond.
 ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_SIGNUP", default="10/m/ip,30/h/ip"),
-    "login": env_str("RATE_LOGIN", default="30/m/ip"),
-    # Per address only: the lockout of one account (at one address) is django-axes' job below;
-    # allauth's per-account limit would lock the account out from everywhere.
-    "login_failed": env_str("RATE_LOGIN_FAILED", default="10/m/ip"),
+    # Sign-in attempts per client address, at both doors (the admin's login counts here too,
+    # fabtown.auth.admin_login): against trying many accounts from one address.
+    "login": env_str("RATE_LOGIN", default="30/m/ip,100/h/ip"),
+    # Off by default: failed sign-ins of one account lock that account at that address
+    # (django-axes, below); per address, "login" counts every attempt. allauth's per-account
+    # limit would lock an account out from everywhere.
+    "login_failed": env_str("RATE_LOGIN_FAILED", default=""),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",

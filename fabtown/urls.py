@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from fabtown import errors, views
+from fabtown import auth, errors, views
 
 admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("admin/login/", auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fabtown.api_urls")),
     # Last among the API's routes: unknown API paths answer JSON, also in development.

@@ -107,6 +107,20 @@ def test_the_lockout_page_speaks_english_under_en(client):
     assert "Too many failed sign-ins" in response.content.decode()
 
 
+def test_sign_in_attempts_per_address_are_limited_at_both_doors_together(client, settings):
+    """Trying many accounts from one address (password spraying) meets one limit, whichever
+    login it uses; another address is not affected."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "4/m/ip"}
+    codes = [_admin_login(client, f"konto{n}", "falsch").status_code for n in range(2)]
+    codes += [_account_login(client, f"konto{n}@example.org", "x").status_code for n in range(2)]
+    assert codes == [200, 200, 200, 200]
+    refused = _admin_login(client, "noch-eins", "falsch")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Zu viele Anfragen" in refused.content.decode()
+    assert _account_login(client, "noch@example.org", "x").status_code == 429
+    assert _admin_login(Client(), "anderswo", "falsch", ELSEWHERE).status_code == 200
+
+
 # --- The client's address behind the reverse proxy ---------------------------------------------
 
 PROXY = "10.0.0.2"  # REMOTE_ADDR of every request that comes through the proxy
