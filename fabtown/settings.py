@@ -264,7 +264,10 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", default=CONTACT_EMAIL)
 # Told (without personal data) when an application is submitted.
 LABEL_BOARD_EMAIL = env_str("LABEL_BOARD_EMAIL", default=CONTACT_EMAIL)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="FabTown Bochum <noreply@example.org>")
-EMAIL_BACKEND = env_str(
+# Every e-mail goes through fabtown.mail: a mail server that is down is logged and never turns
+# a saved submission into an error page. EMAIL_BACKEND names the backend that delivers.
+EMAIL_BACKEND = "fabtown.mail.ResilientEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
     if DEBUG

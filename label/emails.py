@@ -17,13 +17,14 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _send(*, template: str, to: str, language: str, context: dict) -> None:
+def _send(*, template: str, to: str, language: str, context: dict) -> bool:
+    """True once the message went out (or there is nobody to write to)."""
     if not to:
-        return
+        return True
     with override(language):
         subject = render_to_string(f"label/email/{template}_subject.txt", context)
         body = render_to_string(f"label/email/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    return send_mail(" ".join(subject.split()), body, None, [to]) == 1
 
 
 def send_status_change(*, decision: LabelDecision) -> None:
@@ -69,10 +70,11 @@ def _membership_context(membership: Membership, language: str) -> dict:
     }
 
 
-def send_to_member(*, membership: Membership, template: str) -> None:
-    """A notice about the membership (renewal_reminder, expiry_notice) to the member."""
+def send_to_member(*, membership: Membership, template: str) -> bool:
+    """A notice about the membership (renewal_reminder, expiry_notice) to the member; True once
+    it went out."""
     to, language = _member_address(membership)
-    _send(
+    return _send(
         template=template,
         to=to,
         language=language,

@@ -292,12 +292,13 @@ def memberships_expire(*, today: datetime.date | None = None) -> int:
 
 
 def _notify_once(memberships, *, template: str, sent_field: str) -> int:
-    """Mail each member and mark it at once, so that a rerun after a failure sends no doubles."""
+    """Mail each member and mark it at once, so that a rerun sends no doubles; a message that
+    did not go out (mail server down) stays unmarked and goes with the next run."""
     count = 0
     for membership in memberships.select_related("producer__account", "application"):
-        emails.send_to_member(membership=membership, template=template)
-        Membership.objects.filter(pk=membership.pk).update(**{sent_field: timezone.now()})
-        count += 1
+        if emails.send_to_member(membership=membership, template=template):
+            Membership.objects.filter(pk=membership.pk).update(**{sent_field: timezone.now()})
+            count += 1
     return count
 
 
