@@ -19,8 +19,20 @@
       callback: function (map, options) {
         field.field_store_class = L.FieldStore;
         field.precision = options.djoptions.precision;
-        new L.GeometryField(field).addTo(map);
+        var geometryField = new L.GeometryField(field).addTo(map);
+        if (config.modifiable && config.geomType === "Point") {
+          placeOnClick(map, geometryField);
+        }
       }
+    });
+  }
+
+  /* A point is placed (or moved) with a plain click, as the form's hint says; choosing the
+     marker tool first is not needed. While a drawing tool is active, it does the placing. */
+  function placeOnClick(map, geometryField) {
+    map.on("click", function (event) {
+      if (geometryField._acceptDrawEvents) { return; }
+      geometryField.onCreated({ layer: L.marker(event.latlng) });
     });
   }
 
