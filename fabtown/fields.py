@@ -4,8 +4,9 @@ and, where the database can say it, a CHECK constraint."""
 import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.migrations import AlterField
 from django.db.models import F, Q, Value
@@ -14,6 +15,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 from rfc3986_validator import validate_rfc3986
+
+from fabtown.validators import IMAGE_EXTENSIONS, validate_image
 
 
 class BoundedTextField(models.TextField):
@@ -49,6 +52,27 @@ def _constraint_name(table: str, field: str) -> str:
         digest = hashlib.sha256(name.encode()).hexdigest()[:8]
         name = f"{name[:54]}_{digest}"
     return name
+
+
+class PhotoFormField(forms.ImageField):
+    """The platform's image rule first, so that a photo too large for Pillow to open is named
+    for what it is (not "not an image")."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "read"):
+            validate_image(data)
+        return super().to_python(data)
+
+
+class PhotoField(models.ImageField):
+    """An uploaded photo: JPEG, PNG or WebP within the byte and pixel limits, at every door."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [FileExtensionValidator(IMAGE_EXTENSIONS), validate_image])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoFormField, **kwargs})
 
 
 # Characters that never belong in an address a person types, but do in injected markup.

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from django.contrib.gis import forms
 from django.contrib.gis.db import models
 from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ MAX_VERTICES = 10_000
 
 MESSAGES = {
     "invalid": _("This is not a geometry we can read. Give GeoJSON or WKT in WGS84."),
-    "empty": _("The geometry is empty."),
+    "empty": _("The geometry is empty, or its coordinates are not numbers."),
     "type": _("Give a geometry of the type %(expected)s (got %(actual)s)."),
     "dimensions": _("Give two-dimensional coordinates (longitude and latitude, without height)."),
     "srid": _(
@@ -71,7 +71,12 @@ def _numbers(coords) -> Iterator[float]:
 
 
 def check_geometry(geometry: GEOSGeometry, *, geom_type: str = "GEOMETRY") -> GEOSGeometry:
-    """Return `geometry` in WGS84, or raise ValidationError saying what is wrong with it."""
+    """Return `geometry` in WGS84, or raise ValidationError saying what is wrong with it.
+
+    A single polygon where several may stand (a search area) is taken as a one-part area.
+    """
+    if geom_type.upper() == "MULTIPOLYGON" and geometry.geom_type == "Polygon":
+        geometry = MultiPolygon(geometry, srid=geometry.srid)
     actual = str(geometry.geom_type).upper()
     if geom_type != "GEOMETRY" and actual != geom_type.upper():
         raise _error("type", expected=geom_type.title(), actual=geometry.geom_type)

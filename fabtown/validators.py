@@ -25,7 +25,14 @@ def validate_image(image) -> None:
         image.seek(0)
         with Image.open(image) as picture:
             image_format, (width, height) = picture.format, picture.size
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # so large that Pillow itself refuses to open it
+        raise ValidationError(
+            _("The photo has far more than %(limit)s megapixels. Please upload a smaller version.")
+            % {"limit": MAX_IMAGE_PIXELS // 1_000_000},
+            code="image_pixels",
+        ) from None
+    except (OSError, ValueError):
         raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="image_format") from None
     finally:
         image.seek(0)

@@ -68,7 +68,8 @@ class ApplicationPhotoForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("image") and not (cleaned.get("description") or "").strip():
             self.add_error("description", _("Say in one sentence what the photo shows."))
-        if (cleaned.get("description") or "").strip() and not cleaned.get("image"):
+        chosen = cleaned.get("image") or self.has_error("image")  # a refused photo was chosen
+        if (cleaned.get("description") or "").strip() and not chosen:
             self.add_error("image", _("Choose the photo this description belongs to."))
         return cleaned
 

@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import (
-    FileExtensionValidator,
     MaxValueValidator,
     MinValueValidator,
 )
@@ -13,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
-from fabtown.fields import BoundedTextField
+from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
-from fabtown.validators import IMAGE_EXTENSIONS, validate_image, validate_postcode
+from fabtown.validators import validate_image, validate_postcode
 from producers.models import Producer
 
 # Seed chapter 5: the monthly fee is staggered by company size, "zwischen 5 bis 50 € im Monat".
@@ -318,11 +317,10 @@ class LabelApplicationPhoto(models.Model):
         related_name="photos",
         on_delete=models.CASCADE,
     )
-    image = models.ImageField(
+    image = PhotoField(
         _("photo"),
         upload_to=_photo_path,
         storage=private_storage,  # served only by label.views.application_photo
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
     description = models.CharField(

@@ -3,15 +3,15 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
-from fabtown.fields import BoundedTextField, WebURLField
+from fabtown.fields import BoundedTextField, PhotoField, WebURLField
 from fabtown.validation import run_checks
-from fabtown.validators import IMAGE_EXTENSIONS, validate_image, validate_postcode
+from fabtown.validators import validate_postcode
 
 # Years the registry accepts for founding and "at this location since" (the oldest urban
 # producers in Bochum, such as the Fiege brewery, go back to the 19th century).
@@ -295,10 +295,9 @@ class ProducerPhoto(models.Model):
     producer = models.ForeignKey(
         Producer, verbose_name=_("producer"), related_name="photos", on_delete=models.CASCADE
     )
-    image = models.ImageField(
+    image = PhotoField(
         _("image"),
         upload_to="producers/photos/%Y/",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
     alt_text = models.CharField(

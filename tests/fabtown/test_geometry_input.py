@@ -66,6 +66,12 @@ def test_the_rule_accepts_bochum_in_wgs84_and_in_the_cadastre_system():
     assert utm.srid == 4326 and (round(utm.x, 4), round(utm.y, 4)) == (7.2163, 51.4818)
 
 
+def test_a_single_polygon_is_taken_as_a_one_part_search_area():
+    polygon = "SRID=4326;POLYGON((7.21 51.48, 7.22 51.48, 7.22 51.49, 7.21 51.48))"
+    area = geo.parse_geometry(polygon, geom_type="MULTIPOLYGON")
+    assert area.geom_type == "MultiPolygon" and len(area) == 1
+
+
 def test_a_self_intersecting_boundary_is_refused():
     bowtie = "SRID=4326;POLYGON((7.2 51.4, 7.3 51.5, 7.3 51.4, 7.2 51.5, 7.2 51.4))"
     with pytest.raises(ValidationError) as error:

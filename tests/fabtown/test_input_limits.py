@@ -213,13 +213,14 @@ def test_both_photo_fields_use_the_rule(model):
     assert validate_image in model._meta.get_field("image").validators
 
 
-def test_the_label_form_refuses_a_pixel_bomb_next_to_the_photo_field(client):
+@pytest.mark.parametrize("side", [10_000, 20_000], ids=["100-MP", "400-MP-beyond-pillow"])
+def test_the_label_form_refuses_a_pixel_bomb_next_to_the_photo_field(client, side):
     account = ApplicantFactory()
     application = LabelApplicationFactory(applicant=account)
     client.force_login(account)
     url = reverse("label:application_edit", args=[application.pk])
     data = application_form_data(
-        application, **{"photo-image": pixel_bomb_png(), "photo-description": "Bombe"}
+        application, **{"photo-image": pixel_bomb_png(side=side), "photo-description": "Bombe"}
     )
     response = client.post(url, data)
     assert response.status_code == 400
