@@ -7,6 +7,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
 
 from fabtown.env import env_bool, env_int, env_list, env_rate, env_str
 from fabtown.security import source_of
@@ -383,6 +384,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Import/export and history ----------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Spreadsheets only: their text cells are kept from acting as formulas (fabtown.spreadsheets),
+# which would alter JSON or YAML. Machines read JSON and GeoJSON from the API.
+_SPREADSHEETS = [base_formats.CSV, base_formats.XLSX, base_formats.TSV]
+IMPORT_FORMATS = _SPREADSHEETS
+EXPORT_FORMATS = _SPREADSHEETS
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The history is a record to read, not a second way to write: no "Revert" button (reverting

@@ -168,3 +168,12 @@ def test_numbers_the_platform_formats_keep_their_sign_in_exports():
     resource = ProducerResource()
     producer = ProducerFactory.build(location=Point(-0.1276, 51.5072, srid=4326))
     assert resource.export_field(resource.fields["longitude"], producer) == "-0.127600"
+
+
+def test_the_admin_offers_only_spreadsheet_formats(client, superuser):
+    """The formula rule is for spreadsheets; JSON or YAML would be altered by it."""
+    client.force_login(superuser)
+    for view in ("export", "import"):
+        form = client.get(reverse(f"admin:producers_producer_{view}")).context["form"]
+        labels = {label for _value, label in form.fields["format"].choices if _value != ""}
+        assert labels == {"csv", "xlsx", "tsv"}, view
