@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
@@ -108,9 +108,15 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
         for site in queryset:
             site_owner_erase(site_id=site.pk, by=request.user)
             self.log_change(request, site, gettext("Owner data erased (DSGVO Art. 17)."))
+        count = len(queryset)
         self.message_user(
             request,
-            gettext("The owner data of %(count)s sites were erased.") % {"count": len(queryset)},
+            ngettext(
+                "The owner data of %(count)s site were erased.",
+                "The owner data of %(count)s sites were erased.",
+                count,
+            )
+            % {"count": count},
         )
         return None
 
