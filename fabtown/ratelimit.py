@@ -1,4 +1,9 @@
-"""A fixed-window counter in the shared cache, for actions allauth does not cover."""
+"""A sliding-window limit in the shared cache, for actions allauth does not cover.
+
+It keeps the times of the last allowed actions per key (as allauth does), so a burst cannot
+double its allowance across the turn of an hour, and it can say exactly when the next action
+is allowed again (for Retry-After and the sentence on the page).
+"""
 
 import math
 import time
@@ -6,19 +11,15 @@ import time
 from django.core.cache import cache
 
 
-def allow(*, action: str, key: str, limit: int, window_seconds: int = 3600) -> bool:
-    """Count one `action` by `key`; False once `limit` is exceeded within the window."""
-    window = int(time.time() // window_seconds)
-    cache_key = f"ratelimit:{action}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=window_seconds)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window_seconds)
-        count = 1
-    return count <= limit
+def consume(*, action: str, key: str, limit: int, window_seconds: int = 3600) -> int:
+    """Count one `action` by `key` if fewer than `limit` happened within the window.
 
-
-def seconds_until_reset(*, window_seconds: int = 3600) -> int:
-    """How long until `allow` counts afresh: the current window's end (for Retry-After)."""
-    return max(1, math.ceil(window_seconds - time.time() % window_seconds))
+    Returns 0 when it is allowed, otherwise the seconds until it will be.
+    """
+    now = time.time()
+    cache_key = f"ratelimit:{action}:{key}"
+    recent = sorted(t for t in cache.get(cache_key, []) if t > now - window_seconds)
+    if len(recent) >= limit:
+        return max(1, math.ceil(recent[-limit] + window_seconds - now))
+    cache.set(cache_key, [*recent, now], timeout=window_seconds)
+    return 0

@@ -38,10 +38,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         # Only reports that would be stored and mailed count, so typos do not use up the limit.
         limit, window = settings.FEEDBACK_RATE
         client = request.META.get("REMOTE_ADDR", "")
-        if not ratelimit.allow(
+        retry_after = ratelimit.consume(
             action="accessibility-feedback", key=client, limit=limit, window_seconds=window
-        ):
-            return _too_many_reports(request, form, window_seconds=window)
+        )
+        if retry_after:
+            return _too_many_reports(request, form, retry_after=retry_after)
         accessibility_feedback_submit(**form.cleaned_data)
         messages.success(request, _("Thank you. Your report has been passed on."))
         return redirect("pages:accessibility")
@@ -49,9 +50,8 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html", {"form": form}, status=status)
 
 
-def _too_many_reports(request: HttpRequest, form, *, window_seconds: int) -> HttpResponse:
+def _too_many_reports(request: HttpRequest, form, *, retry_after: int) -> HttpResponse:
     """The form again with what was typed, saying when the next report can be sent."""
-    retry_after = ratelimit.seconds_until_reset(window_seconds=window_seconds)
     too_many = " ".join(
         [
             _("You have sent several reports in a short time."),

@@ -100,10 +100,10 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("action") != "submit":
         messages.success(request, _("Your draft is saved. The check below shows where it stands."))
         return redirect("label:application_edit", application.pk)
-    if not ratelimit.allow(
+    retry_after = ratelimit.consume(
         action="label-submit", key=str(request.user.pk), limit=settings.LABEL_SUBMISSIONS_PER_HOUR
-    ):
-        retry_after = ratelimit.seconds_until_reset()
+    )
+    if retry_after:
         message = errors.try_again_message(retry_after_seconds=retry_after)
         messages.error(request, f"{_('Too many submissions in a short time.')} {message}")
         response = _edit_page(request, application, form, ApplicationPhotoForm())

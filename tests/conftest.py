@@ -35,6 +35,18 @@ def admin_client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German, the site's default. The locale middleware leaves the last
+    request's language active in the thread, and reverse() in a test would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; every test starts with none."""
     from django.core.cache import cache
