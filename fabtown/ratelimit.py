@@ -20,6 +20,8 @@ def consume(*, action: str, key: str, limit: int, window_seconds: int = 3600) ->
     cache_key = f"ratelimit:{action}:{key}"
     recent = sorted(t for t in cache.get(cache_key, []) if t > now - window_seconds)
     if len(recent) >= limit:
+        if limit <= 0:  # switched off entirely
+            return window_seconds
         return max(1, math.ceil(recent[-limit] + window_seconds - now))
     cache.set(cache_key, [*recent, now], timeout=window_seconds)
     return 0

@@ -37,3 +37,7 @@ def test_the_next_action_is_allowed_exactly_when_the_window_has_moved_on(clock):
 def test_each_key_has_its_own_allowance(clock):
     assert _consume() == 0 and _consume() == 0
     assert ratelimit.consume(action="test", key="203.0.113.6", limit=2) == 0
+
+
+def test_a_limit_of_zero_allows_nothing(clock):
+    assert ratelimit.consume(action="test", key="x", limit=0, window_seconds=600) == 600
