@@ -7,13 +7,14 @@ from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField as GeoJSONField
 
 from fabtown import geo
@@ -282,6 +283,14 @@ def geojson_action(properties: dict[str, str], description: str, geometry: str =
         return geojson_response(queryset, properties=properties, geometry=geometry)
 
     return geojson
+
+
+def exception_handler(exc, context):
+    """DRF's handler, but a missing record answers in the request's language: Django's
+    get_object_or_404 names the model in English ("No Site matches the given query.")."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:

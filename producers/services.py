@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fabtown.validation import save_validated
 from producers.models import Producer, ProductCategory
@@ -16,7 +17,7 @@ def producer_save(*, producer: Producer, by: AbstractBaseUser | None) -> Produce
 def producer_delete(*, producer: Producer, by: AbstractBaseUser | None) -> None:
     if producer.memberships.exists():
         raise ValidationError(
-            {"non_field_errors": ["A producer with a membership cannot be deleted."]}
+            {"non_field_errors": [_("A producer with a membership cannot be deleted.")]}
         )
     producer._history_user = by
     producer.delete()

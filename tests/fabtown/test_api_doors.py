@@ -147,3 +147,8 @@ def test_a_duplicate_category_name_under_one_parent_is_a_400():
     assert editor.post("/api/v1/product-categories/", first, format="json").status_code == 201
     again = first | {"slug": "moebel-2"}
     assert editor.post("/api/v1/product-categories/", again, format="json").status_code == 400
+
+
+def test_a_missing_record_is_answered_in_the_apis_language_not_with_a_model_name():
+    detail = APIClient().get("/api/v1/sites/999999/").json()["detail"]
+    assert detail == "Nicht gefunden."  # was Django's "No Site matches the given query."
