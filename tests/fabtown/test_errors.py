@@ -290,7 +290,7 @@ def test_too_many_requests_under_the_api_answers_json(rf):
 
 
 @pytest.mark.django_db
-def test_allaths_rate_limit_answers_the_sites_429_page_with_retry_after(client, settings):
+def test_allauths_rate_limit_answers_the_sites_429_page_with_retry_after(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/10m/ip"}
     for i in range(2):
         client.post("/konto/login/", {"login": f"{i}@example.org", "password": "x"})
