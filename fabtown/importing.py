@@ -10,7 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import CharField, TextField
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -73,7 +75,34 @@ class FormulaSafeResource(resources.ModelResource):
         # A file exported here and edited comes back with the apostrophes: take them off.
         for column, value in row.items():
             row[column] = restore_formula_text(value)
+        self._empty_text_as_blank(row)
         super().before_import_row(row, **kwargs)
+
+    def _empty_text_as_blank(self, row) -> None:
+        """A spreadsheet's empty cell arrives as None; a text column holds "" (never NULL).
+        full_clean lets None pass for fields that may be blank, and the database refused it."""
+        model = self._meta.model
+        for field in self.get_import_fields():
+            try:
+                model_field = model._meta.get_field(field.attribute or "")
+            except FieldDoesNotExist:
+                continue
+            text = isinstance(model_field, CharField | TextField) and not model_field.null
+            if text and field.column_name in row and row[field.column_name] is None:
+                row[field.column_name] = ""
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        """Each row in its own savepoint, so one refused row leaves the others; the refusal is
+        that row's error, naming the rule, never the database's own text: its DETAIL lists
+        every value of the row, owner data included."""
+        try:
+            with transaction.atomic():
+                super().save_instance(instance, is_create, row, **kwargs)
+        except DatabaseError as error:
+            rule = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            raise ValidationError(
+                _("The database refused this row (rule: %(rule)s).") % {"rule": rule or "–"}
+            ) from None
 
 
 # QGIS writes a point as a "WKT" column (CSV export with GEOMETRY=AS_WKT); EWKT may name its
@@ -137,6 +166,14 @@ class KeepGoodRowsImportMixin(ImportExportMixin):
     and confirming imports only the valid ones (import_data leaves invalid rows out when
     rollback_on_validation_errors is off).
     """
+
+    def has_import_permission(self, request) -> bool:
+        # An import creates and changes records: whoever may do both. (The library lets in
+        # every staff member unless told otherwise, read-only staff included.)
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

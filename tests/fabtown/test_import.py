@@ -177,3 +177,56 @@ def test_the_admin_offers_only_spreadsheet_formats(client, superuser):
         form = client.get(reverse(f"admin:producers_producer_{view}")).context["form"]
         labels = {label for _value, label in form.fields["format"].choices if _value != ""}
         assert labels == {"csv", "xlsx", "tsv"}, view
+
+
+@pytest.mark.parametrize("resource", [ProducerResource, SiteResource], ids=["producers", "sites"])
+def test_an_xlsx_export_reads_back_unchanged(bochum_data, resource):
+    """Empty cells come back from XLSX as None; text columns store them as "" again."""
+    import tablib
+
+    workbook = resource().export().export("xlsx")
+    again = resource().import_data(tablib.Dataset().load(workbook, format="xlsx"), dry_run=False)
+    assert not again.has_errors() and not again.has_validation_errors()
+    assert {row.import_type for row in again.rows} == {"skip"}
+
+
+def test_a_row_the_database_refuses_is_reported_without_the_databases_text():
+    """PostgreSQL's message lists every value of the refused row, the owner's data included."""
+    from django.db import connection
+
+    site = SiteFactory(owner_name="Gustav Geheim", internal_notes="Gustav intern")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE vacancies_site ADD CONSTRAINT test_no_forbidden_text "
+            "CHECK (description <> 'verboten')"
+        )
+    csv_text = (
+        "id,name,kind,description,longitude,latitude\n"
+        f"{site.pk},{site.name},vacant_unit,verboten,7.2163,51.4818\n"
+        ",Gute Zeile,vacant_unit,erlaubt,7.2170,51.4820\n"
+    )
+    result = SiteResource().import_data(_dataset(csv_text), dry_run=False)
+    assert not result.has_errors()
+    (refused,) = result.invalid_rows
+    text = str(refused.error_dict)
+    assert "test_no_forbidden_text" in text
+    assert "Gustav" not in text and "DETAIL" not in text
+    assert Site.objects.filter(name="Gute Zeile").exists()
+
+
+@pytest.mark.parametrize(
+    ("group_name", "may_import"),
+    [("Redaktion", True), ("Lesezugriff", False), ("Label-Gremium", False)],
+)
+def test_only_who_may_add_and_change_records_may_import(client, group_name, may_import):
+    from django.contrib.auth.models import Group
+
+    from fabtown.roles import ensure_staff_groups
+    from tests.factories import StaffFactory
+
+    ensure_staff_groups()
+    client.force_login(StaffFactory(groups=[Group.objects.get(name=group_name)]))
+    for model in ("producers/producer", "vacancies/site"):
+        response = client.get(f"/admin/{model}/import/")
+        assert response.status_code == (200 if may_import else 403), (group_name, model)
+        assert client.get(f"/admin/{model}/export/").status_code == 200  # reading is allowed
