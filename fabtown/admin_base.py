@@ -1,7 +1,9 @@
 """The base of every domain admin: maps, edit history, and personal data only for who may see it."""
 
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from leaflet.admin import LeafletGeoAdminMixin
@@ -68,12 +70,26 @@ class PrivateFieldsAdminMixin:
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def _ids_or_404(self, object_id, version_id=None) -> None:
+        # simple-history passes ids from the address straight to the database: "abc" was a 500
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                int(version_id)
+        except (ValueError, ValidationError):
+            raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ids_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a posted old version without asking for the change
         # permission; read-only staff could write through it, and hidden fields would come
         # back unseen. An old version is shown, never saved.
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
+        self._ids_or_404(object_id, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_erase_personal_data_permission(self, request) -> bool:

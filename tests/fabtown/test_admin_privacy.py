@@ -274,3 +274,13 @@ def test_an_old_version_of_a_deleted_site_cannot_be_posted_back(client, site, ed
     assert client.post(url, {"name": "Wieder da"}).status_code == 403  # was a 500
     assert not Site.objects.filter(pk=old.id).exists()
     assert "Wiederherstellen" not in client.get(url).content.decode()  # no revert button
+
+
+@pytest.mark.parametrize(
+    "path", ["abc/history/", "{pk}/history/abc/", "{pk}/history/1e3/", "{pk}/history/%20/"]
+)
+def test_a_malformed_id_in_the_history_is_a_404(client, site, editor, path):
+    client.force_login(editor)
+    url = "/admin/vacancies/site/" + path.format(pk=site.pk)
+    assert client.get(url).status_code == 404
+    assert client.head(url).status_code == 404
