@@ -82,4 +82,5 @@ def erase_person(*, findings: Findings, by: AbstractBaseUser | None) -> None:
     for site_id in findings.site_ids:
         site_owner_erase(site_id=site_id, by=by)
     AccessibilityFeedback.objects.filter(pk__in=findings.feedback_ids).delete()
-    log.info("Person erased by user %s: %s", getattr(by, "pk", None), "; ".join(findings.lines()))
+    who = f"user {by.pk}" if by is not None else "a command"
+    log.info("Person erased by %s: %s", who, "; ".join(findings.lines()))

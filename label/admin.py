@@ -354,10 +354,10 @@ class MembershipAdmin(DomainAdmin):
     def is_current_now(self, membership: Membership) -> bool:
         return membership.is_current()
 
-    @admin.action(description=_("Renew the selected memberships for one year"))
+    @admin.action(
+        description=_("Renew the selected memberships for one year"), permissions=["change"]
+    )
     def renew(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        if not request.user.has_perm("label.change_membership"):
-            raise PermissionDenied
         renewed = 0
         for membership in queryset:
             try:

@@ -375,8 +375,8 @@ def account_erase(*, account: AbstractBaseUser, by: AbstractBaseUser | None) -> 
     # Everything else that points at the account lets go when it goes: history authors,
     # status changes (set to empty), e-mail addresses, tokens, admin log entries.
     erasure_log.info(
-        "Account %s erased (%s applications, %s profiles unlinked) by user %s.",
-        account.pk, len(applications), profiles, getattr(by, "pk", None),
+        "Account %s erased (%s applications, %s profiles unlinked) by %s.",
+        account.pk, len(applications), profiles, f"user {by.pk}" if by else "a command",
     )  # fmt: skip
     account.delete()
     return {"applications": len(applications), "profiles": profiles, "accounts": 1}

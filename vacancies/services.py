@@ -93,6 +93,6 @@ def site_owner_erase(*, site_id: int, by: AbstractBaseUser | None) -> int:
     changed = Site.history.filter(id=site_id).update(**blank)
     changed += Site.objects.filter(pk=site_id).update(**blank)
     # who erased what, without the data: the record of the erasure itself
-    erasure_log.info("Owner data of site %s erased (%s rows) by user %s.", site_id, changed,
-                     getattr(by, "pk", None))  # fmt: skip
+    who = f"user {by.pk}" if by is not None else "a command"
+    erasure_log.info("Owner data of site %s erased (%s rows) by %s.", site_id, changed, who)
     return changed

@@ -225,3 +225,20 @@ def test_there_is_only_one_row_of_label_settings():
         LabelSettings.objects.create(id=2)
     with pytest.raises(IntegrityError, match="retention_positive"), transaction.atomic():
         LabelSettings.objects.filter(id=1).update(rejected_retention_days=0)
+
+
+def test_only_who_may_change_memberships_is_offered_their_renewal(client):
+    from django.contrib.auth.models import Group
+
+    from fabtown.roles import LABEL_BOARD, VIEWERS, ensure_staff_groups
+
+    ensure_staff_groups()
+    MembershipFactory()
+    url = reverse("admin:label_membership_changelist")
+    offered = {}
+    for group_name in (VIEWERS, LABEL_BOARD):
+        client.force_login(StaffFactory(groups=[Group.objects.get(name=group_name)]))
+        form = client.get(url).context["action_form"]  # None when no action is offered
+        choices = form.fields["action"].choices if form else []
+        offered[group_name] = any(value == "renew" for value, _label in choices)
+    assert offered == {VIEWERS: False, LABEL_BOARD: True}
