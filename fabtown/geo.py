@@ -16,6 +16,7 @@ fabtown.api.APIGeometryField.)
 
 import json
 import math
+import re
 from collections.abc import Iterator
 
 from django.contrib.gis import forms
@@ -85,7 +86,7 @@ def check_geometry(geometry: GEOSGeometry, *, geom_type: str = "GEOMETRY") -> GE
     if geometry.hasz:
         raise _error("dimensions")
     srid = geometry.srid or WGS84
-    if srid not in ACCEPTED_SRIDS:
+    if srid not in ACCEPTED_SRIDS:  # -1: a system named in a way we cannot read
         raise _error("srid", srid=srid)
     if geometry.num_coords > MAX_VERTICES:
         raise _error("vertices", max=MAX_VERTICES)
@@ -132,7 +133,30 @@ def parse_geometry(value, *, geom_type: str = "GEOMETRY") -> GEOSGeometry:
             geometry = GEOSGeometry(value)
         except (GEOSException, GDALException, ValueError, TypeError, SuspiciousOperation):
             raise _error("invalid") from None
+        if srid := _geojson_crs(value):
+            geometry.srid = srid  # GDAL reads the coordinates but ignores the member
     return check_geometry(geometry, geom_type=geom_type)
+
+
+def _geojson_crs(text: str) -> int | None:
+    """The reference system a GeoJSON `crs` member names (as QGIS writes it), if any.
+
+    RFC 7946 dropped the member, but older files carry it; reading such coordinates as WGS84
+    would put the place somewhere else, so an unknown system is refused, not ignored.
+    """
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        crs = json.loads(text).get("crs")
+    except (ValueError, AttributeError):
+        return None
+    if not crs:
+        return None
+    name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
+    if name.upper().endswith("CRS84"):
+        return WGS84
+    code = re.search(r"EPSG::?(\d+)$", name.upper())
+    return int(code.group(1)) if code else -1  # -1: named, but no system we can read
 
 
 def within_extent(field: str) -> Q:

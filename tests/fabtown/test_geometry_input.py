@@ -66,6 +66,25 @@ def test_the_rule_accepts_bochum_in_wgs84_and_in_the_cadastre_system():
     assert utm.srid == 4326 and (round(utm.x, 4), round(utm.y, 4)) == (7.2163, 51.4818)
 
 
+def _with_crs(name: str, x: float, y: float) -> dict:
+    return {"type": "Point", "coordinates": [x, y],
+            "crs": {"type": "name", "properties": {"name": name}}}  # fmt: skip
+
+
+def test_a_geojson_crs_member_is_read_not_ignored():
+    utm = _with_crs("urn:ogc:def:crs:EPSG::25832", 376143.66, 5704913.72)
+    point = geo.parse_geometry(utm, geom_type="POINT")
+    assert (round(point.x, 4), round(point.y, 4)) == (7.2163, 51.4818)
+    wgs84 = _with_crs("urn:ogc:def:crs:OGC:1.3:CRS84", 7.2163, 51.4818)
+    assert geo.parse_geometry(wgs84, geom_type="POINT").coords == (7.2163, 51.4818)
+    for unknown in ("EPSG:999999", "urn:ogc:def:crs:EPSG::3857"):
+        with pytest.raises(ValidationError) as error:
+            geo.parse_geometry(_with_crs(unknown, 7.2163, 51.4818), geom_type="POINT")
+        assert error.value.code == "geometry_srid", unknown
+    with pytest.raises(ValidationError):  # GDAL cannot read it at all
+        geo.parse_geometry(_with_crs("irgendwas", 7.2163, 51.4818), geom_type="POINT")
+
+
 def test_a_single_polygon_is_taken_as_a_one_part_search_area():
     polygon = "SRID=4326;POLYGON((7.21 51.48, 7.22 51.48, 7.22 51.49, 7.21 51.48))"
     area = geo.parse_geometry(polygon, geom_type="MULTIPOLYGON")
