@@ -17,9 +17,18 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PREFIX = "'"
 
 
+def _escaped(value: str) -> bool:
+    """Whether `value` gets (or, read back, carries) the apostrophe: it begins with a formula
+    character, or with an apostrophe that one more must keep (so that the round trip of a
+    text like "'=x" gives it back unchanged)."""
+    return value.startswith(FORMULA_TRIGGERS) or (
+        value.startswith(_PREFIX) and value[1:].startswith((*FORMULA_TRIGGERS, _PREFIX))
+    )
+
+
 def neutralise_formula(value):
     """The text `value` made safe to open in a spreadsheet; anything that is not text as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and _escaped(value):
         return _PREFIX + value
     return value
 
@@ -29,10 +38,6 @@ def restore_formula_text(value):
 
     Staff export, edit and import again; the apostrophe must not end up in the data.
     """
-    if (
-        isinstance(value, str)
-        and value.startswith(_PREFIX)
-        and value[1:].startswith(FORMULA_TRIGGERS)
-    ):
+    if isinstance(value, str) and value.startswith(_PREFIX) and _escaped(value[1:]):
         return value[1:]
     return value

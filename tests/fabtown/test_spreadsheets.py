@@ -25,3 +25,10 @@ def test_other_text_stays_as_it_is(text):
 @pytest.mark.parametrize("value", [-5, Decimal("-1.5"), -0.5, datetime.date(2026, 1, 1), None])
 def test_numbers_dates_and_nothing_are_not_text(value):
     assert neutralise_formula(value) is value
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "'=1+1", "''=1+1", "+49 234", "'plain", "plain", "", "@SUM(A1)", "'"]
+)
+def test_every_text_reads_back_exactly_as_it_was(text):
+    assert restore_formula_text(neutralise_formula(text)) == text
