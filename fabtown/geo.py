@@ -27,6 +27,8 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from fabtown.fields import fire_deferred_triggers
+
 WGS84 = 4326
 CADASTRE_SRID = 25832  # ETRS89 / UTM zone 32N
 ACCEPTED_SRIDS = (WGS84, CADASTRE_SRID)
@@ -253,7 +255,7 @@ def clear_outside_extent(
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(sql, list(PLAUSIBLE_EXTENT))
         ids = sorted(row[0] for row in cursor.fetchall())
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the constraint follows in this migration
+    fire_deferred_triggers(schema_editor)  # the constraint follows in this migration
     logger = logging.getLogger("fabtown.migrations")
     for pk in ids:
         logger.warning("Cleared %s of %s %s: outside the plausible extent.", column, label, pk)

@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-ACCOUNT_PERMISSION = "label.view_applicant_data"
+# Applicants' personal data and producers' accounts (LabelApplication, Producer).
+APPLICANT_DATA_PERMISSION = "label.view_applicant_data"
 
 
 def hidden_fields(user: AbstractBaseUser, model: type[Model]) -> frozenset[str]:
@@ -28,6 +29,6 @@ def account_name(account: AbstractBaseUser | None, *, viewer: AbstractBaseUser) 
     those who may see applicants' data."""
     if account is None:
         return "–"
-    if account.is_staff or viewer.has_perm(ACCOUNT_PERMISSION):
+    if account.is_staff or viewer.has_perm(APPLICANT_DATA_PERMISSION):
         return str(account)
     return _("producer account")

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fabtown import geo
+from fabtown import geo, privacy
 from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
@@ -222,7 +222,7 @@ class LabelApplication(models.Model):
     CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
     # The applicant's personal data: only who may see applicants' data (fabtown.privacy).
     PRIVATE_FIELDS = (*CONTACT_FIELDS, "applicant", "seat_street", "location")
-    PRIVATE_PERMISSION = "label.view_applicant_data"
+    PRIVATE_PERMISSION = privacy.APPLICANT_DATA_PERMISSION
     # The answers the criteria check reads, and the applicant's free texts.
     CRITERIA_FIELDS = (
         "stage_product_design",

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fabtown import geo
+from fabtown import geo, privacy
 from fabtown.fields import BoundedTextField, PhotoField, WebURLField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
@@ -218,7 +218,7 @@ class Producer(models.Model):
 
     # The account is a person's login: only for who may see applicants' data (fabtown.privacy).
     PRIVATE_FIELDS = ("account",)
-    PRIVATE_PERMISSION = "label.view_applicant_data"
+    PRIVATE_PERMISSION = privacy.APPLICANT_DATA_PERMISSION
 
     class Meta:
         ordering = ["name"]
