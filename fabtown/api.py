@@ -17,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField as GeoJSONField
 
-from fabtown import geo
+from fabtown import answers, geo
 from fabtown.filters import KeyFilter
 from fabtown.geojson import feature_collection
 
@@ -315,3 +315,42 @@ class APIGeometryField(GeoJSONField):
             return geo.parse_geometry(value, geom_type=self.geom_type)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
+
+
+class CachedAnonymousReadsMixin:
+    """Anonymous reads answered from fabtown.answers' cache, after the throttles counted them.
+
+    The cache wraps DRF's whole dispatch (authentication, content negotiation, rendering), so
+    the throttles are checked before it; a request that misses the cache is not counted twice.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not answers.request_is_cacheable(request):
+            return super().dispatch(request, *args, **kwargs)
+        refusal = self._throttle_refusal(request, *args, **kwargs)
+        if refusal is not None:
+            return refusal
+        request.throttles_checked = True
+        return answers.serve(
+            request,
+            lambda: super(CachedAnonymousReadsMixin, self).dispatch(request, *args, **kwargs),
+        )
+
+    def check_throttles(self, request):
+        if getattr(request._request, "throttles_checked", False):
+            return
+        super().check_throttles(request)
+
+    def _throttle_refusal(self, request, *args, **kwargs):
+        """DRF's own 429 answer if a throttle refuses, else None."""
+        self.args, self.kwargs = args, kwargs
+        drf_request = self.initialize_request(request, *args, **kwargs)
+        self.request = drf_request
+        self.headers = self.default_response_headers
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        try:
+            self.check_throttles(drf_request)
+        except exceptions.Throttled as throttled:
+            response = self.handle_exception(throttled)
+            return self.finalize_response(drf_request, response, *args, **kwargs)
+        return None

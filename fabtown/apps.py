@@ -9,7 +9,10 @@ class FabtownConfig(AppConfig):
         from django.contrib.gis.db.models import GeometryField
         from rest_framework.serializers import ModelSerializer
 
+        from fabtown import answers
         from fabtown.api import APIGeometryField
+
+        answers.connect_signals()
 
         # Any serializer that maps a geometry column on its own gets the checked field too
         # (rest_framework_gis maps them to its unchecked one).

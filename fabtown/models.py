@@ -21,3 +21,20 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class ContentVersion(models.Model):
+    """One row: a number bumped after every committed write to the platform's content.
+
+    Cached answers are filed under it (fabtown.answers), so a write makes every older answer
+    unreachable on every app server at once, without purging anything.
+    """
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_content_version")]
+
+    def __str__(self) -> str:
+        return str(self.version)

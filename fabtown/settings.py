@@ -197,8 +197,21 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fabtown_cache",
-    }
+    },
 }
+# --- Answers to anonymous readers (fabtown.answers) -----------------------------------------
+# Rendered public pages and API answers, filed under the content version that every committed
+# write bumps: nothing is ever stale, so each process keeps its own copies in memory (no
+# network round trip; at most ANSWER_CACHE_ENTRIES answers, each kept at most 10 minutes).
+# Off in development (DEBUG) by default, so that an edited template shows at once.
+ANSWER_CACHE = env_bool("ANSWER_CACHE", default=not DEBUG or TESTING)
+ANSWERS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fabtown-answers",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_ENTRIES", default=500)},
+}
+CACHES["answers"] = ANSWERS_CACHE
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -419,4 +432,7 @@ if TESTING:
     # Several suites may share one PostgreSQL server (e.g. two checkouts): each names its own.
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", default="test_fabtown")}
     # One process; tests clear it between runs (tests/conftest.py).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "answers": ANSWERS_CACHE,
+    }

@@ -6,18 +6,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fabtown import errors, ratelimit
+from fabtown.answers import cache_anonymous_answer
 from fabtown.forms import AccessibilityFeedbackForm
 from fabtown.selectors import home_figures, newest_members
 from fabtown.services import accessibility_feedback_submit
 
 
 @require_safe
+@cache_anonymous_answer
 def home(request: HttpRequest) -> HttpResponse:
     context = {"figures": home_figures(), "members": newest_members()}
     return render(request, "home.html", context)
 
 
 @require_safe
+@cache_anonymous_answer
 def imprint(request: HttpRequest) -> HttpResponse:
     context = {
         "operator_name": settings.OPERATOR_NAME,
@@ -27,6 +30,7 @@ def imprint(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html", {"operator_name": settings.OPERATOR_NAME})
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers, viewsets
 
+from fabtown.api import CachedAnonymousReadsMixin
 from label.models import Membership
 from label.selectors import current_label_memberships
 
@@ -14,7 +15,7 @@ class LabelMemberSerializer(serializers.ModelSerializer):
         fields = ["public_id", "producer", "producer_name", "member_since", "valid_until"]
 
 
-class LabelMemberViewSet(viewsets.ReadOnlyModelViewSet):
+class LabelMemberViewSet(CachedAnonymousReadsMixin, viewsets.ReadOnlyModelViewSet):
     """Current "Made by Bochum" members (regular members of BYBOCHUM e.V.)."""
 
     serializer_class = LabelMemberSerializer

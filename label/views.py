@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fabtown import errors, ratelimit
+from fabtown.answers import cache_anonymous_answer
 from label import badges
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import ApplicationPhotoForm, LabelApplicationForm
@@ -35,6 +36,7 @@ from label.services import (
 
 
 @require_safe
+@cache_anonymous_answer
 def about(request: HttpRequest) -> HttpResponse:
     context = {"memberships": current_label_memberships(), "fee_tiers": fee_tiers()}
     return render(request, "label/about.html", context)
@@ -174,6 +176,7 @@ def application_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def verify(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = membership_for_verification(public_id=public_id)
     context = {
@@ -192,6 +195,7 @@ def _verification_url(request: HttpRequest, public_id: UUID) -> str:
 
 
 @require_safe
+@cache_anonymous_answer
 def badge_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     svg = badges.web_badge_svg(membership=membership, url=_verification_url(request, public_id))
@@ -199,6 +203,7 @@ def badge_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def sticker_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     svg = badges.sticker_svg(membership=membership, url=_verification_url(request, public_id))
@@ -206,6 +211,7 @@ def sticker_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def sticker_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = current_membership_for_badge(public_id=public_id)
     pdf = badges.sticker_pdf(membership=membership, url=_verification_url(request, public_id))

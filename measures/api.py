@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
-from fabtown.api import AnyoneReadsStaffWrites, ServiceWritesMixin
+from fabtown.api import AnyoneReadsStaffWrites, CachedAnonymousReadsMixin, ServiceWritesMixin
 from fabtown.filters import IdFilter
 from measures.filters import MeasureFilter
 from measures.models import CostLevel, Measure, TimeHorizon
@@ -93,7 +93,12 @@ class MeasureAPIFilter(MeasureFilter):
     target_group = IdFilter(field_name="target_groups", label="target group id")
 
 
-class MeasureViewSet(ServiceWritesMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(
+    CachedAnonymousReadsMixin,
+    ServiceWritesMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     """The catalogue as the concept prints it; staff update only the implementation tracking."""
 
     http_method_names = ["get", "patch", "head", "options"]

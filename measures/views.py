@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from fabtown.answers import cache_anonymous_answer
 from measures.filters import MeasureFilter
 from measures.models import (
     MATERIAL_COST_DEFINITIONS,
@@ -12,6 +13,7 @@ from measures.models import (
 
 
 @require_safe
+@cache_anonymous_answer
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET, queryset=Measure.objects.with_profile())
     valid = filterset.is_valid()
@@ -31,6 +33,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = Measure.objects.with_profile().filter(code=code).first()
     if measure is None:

@@ -7,6 +7,7 @@ from fabtown.api import (
     AnyoneReadsStaffWrites,
     APIGeometryField,
     AreaKeyFilterMixin,
+    CachedAnonymousReadsMixin,
     GeoFilterMixin,
     ServiceWritesMixin,
     assign,
@@ -83,7 +84,7 @@ class ProducerAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, ProducerFilter):
 @extend_schema_view(
     list=extend_schema(description="Published producers (staff with view permission: all)."),
 )
-class ProducerViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class ProducerViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = ProducerSerializer
     permission_classes = [AnyoneReadsStaffWrites]
     filterset_class = ProducerAPIFilter
@@ -124,7 +125,7 @@ class ProducerViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
         return queryset
 
 
-class ProductCategoryViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class ProductCategoryViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = ProductCategorySerializer
     permission_classes = [AnyoneReadsStaffWrites]
     queryset = ProductCategory.objects.select_related("parent").order_by("position", "name")
@@ -136,7 +137,7 @@ class ProductCategoryViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
         return product_category_save(category=record, by=by)
 
 
-class ProductionFormViewSet(viewsets.ReadOnlyModelViewSet):
+class ProductionFormViewSet(CachedAnonymousReadsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductionFormSerializer
     queryset = ProductionForm.objects.all()
     lookup_field = "code"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
+from fabtown.answers import cache_anonymous_answer
 from fabtown.geojson import filtered_geojson_response
 from fabtown.jsonld import json_ld
 from fabtown.paging import filtered_page
@@ -24,6 +25,7 @@ from producers.structured_data import local_business
 
 
 @require_safe
+@cache_anonymous_answer
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     valid = filterset.is_valid()
@@ -40,6 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def directory_map(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
@@ -47,6 +50,7 @@ def directory_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         producer = producer_profile(slug=slug)

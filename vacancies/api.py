@@ -8,6 +8,7 @@ from fabtown.api import (
     AnyoneReadsStaffWrites,
     APIGeometryField,
     AreaKeyFilterMixin,
+    CachedAnonymousReadsMixin,
     GeoFilterMixin,
     OptionalDateFilter,
     ServiceWritesMixin,
@@ -107,7 +108,7 @@ class InterimUseFilter(django_filters.FilterSet):
         fields = []
 
 
-class SiteViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class SiteViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     permission_classes = [AnyoneReadsStaffWrites]
     filterset_class = SiteAPIFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
@@ -153,7 +154,7 @@ class SiteViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
         return queryset
 
 
-class SearchAreaViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class SearchAreaViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     serializer_class = SearchAreaSerializer
     permission_classes = [AnyoneReadsStaffWrites]
     queryset = SearchArea.objects.select_related("production_form").order_by("name")
@@ -188,7 +189,7 @@ class InterimUseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class InterimUseViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class InterimUseViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     """Interim uses of published sites; staff who may read sites see all of them."""
 
     serializer_class = InterimUseSerializer

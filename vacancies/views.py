@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from fabtown.answers import cache_anonymous_answer
 from fabtown.geojson import filtered_geojson_response
 from fabtown.paging import filtered_page
 from vacancies.models import Site
@@ -10,6 +11,7 @@ from vacancies.selectors import site_list, site_on_offer, sites_geojson
 
 
 @require_safe
+@cache_anonymous_answer
 def site_index(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
     page, query = filtered_page(request, filterset, empty=Site.objects.none())
@@ -19,6 +21,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 @gzip_page  # map data carries no secrets, so compressing it is safe (unlike pages, BREACH)
 def site_map(request: HttpRequest) -> HttpResponse:
     filterset = site_list(params=request.GET)
@@ -26,6 +29,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_anonymous_answer
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         site = site_on_offer(pk=pk)
