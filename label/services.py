@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from fabtown.answers import content_changed
 from fabtown.validation import save_validated
 from label import emails
 from label.criteria import RuleResult, check_label_criteria, criteria_met, fee_tier_for
@@ -370,6 +371,7 @@ def account_erase(*, account: AbstractBaseUser, by: AbstractBaseUser | None) -> 
     )
     profiles = Producer.objects.filter(account=account).update(account=None)
     Producer.history.filter(account=account.pk).update(account=None)
+    content_changed()  # QuerySet.update sends no model signals
     # failed sign-ins are kept under the e-mail address until their cool-off ends
     AccessAttempt.objects.filter(username__iexact=account.email).delete()
     # Everything else that points at the account lets go when it goes: history authors,

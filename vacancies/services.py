@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from fabtown.answers import content_changed
 from fabtown.validation import save_validated
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 
@@ -92,6 +93,7 @@ def site_owner_erase(*, site_id: int, by: AbstractBaseUser | None) -> int:
     blank = dict.fromkeys(Site.PRIVATE_FIELDS, "")
     changed = Site.history.filter(id=site_id).update(**blank)
     changed += Site.objects.filter(pk=site_id).update(**blank)
+    content_changed()  # QuerySet.update sends no model signals
     # who erased what, without the data: the record of the erasure itself
     who = f"user {by.pk}" if by is not None else "a command"
     erasure_log.info("Owner data of site %s erased (%s rows) by %s.", site_id, changed, who)
