@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point, Polygon
 from django.db import connection, transaction
 from django.db.models import Q
@@ -36,6 +37,8 @@ from vacancies.models import InterimUse, Site, SiteKind, SiteStatus, SiteStatusC
 SLUG_PREFIX = "synthetic-"
 NAME_PREFIX = "Synthetisch"
 SOURCE = "Synthetische Region (make bench) – keine echten Daten"
+# The board member the synthetic label decisions name (an inactive account without password).
+BOARD_USERNAME = "synthetic-board"
 
 # The Ruhr area's towns (lon, lat, name, first three digits of the postcode, weight): the points
 # scatter around each centre, within 6.7–7.8 °E and 51.35–51.65 °N.
@@ -377,6 +380,10 @@ def _label(rng, producers, tiers, now):
     applications = bulk_create_with_history(
         applications, LabelApplication, batch_size=2000, default_change_reason=SOURCE
     )
+    board, _created = get_user_model().objects.get_or_create(
+        username=BOARD_USERNAME,
+        defaults={"is_active": False, "password": "!", "email": "board@synthetic.example.org"},
+    )
     for application in applications:
         if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
             decisions.append(
@@ -384,6 +391,7 @@ def _label(rng, producers, tiers, now):
                     application=application,
                     from_status=ApplicationStatus.SUBMITTED,
                     to_status=application.status,
+                    decided_by=board,
                     decided_at=application.submitted_at + datetime.timedelta(days=7),
                     reason=SOURCE,
                 )
@@ -464,4 +472,5 @@ def synthetic_region_remove() -> RegionReport:
     ]
     for name, queryset in steps:
         report.removed[name] = report.removed.get(name, 0) + queryset._raw_delete(queryset.db)
+    get_user_model().objects.filter(username=BOARD_USERNAME).delete()
     return report

@@ -346,7 +346,7 @@ def lighthouse(url: str, runs: int) -> dict:
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     categories = ["performance", "accessibility", "best-practices", "seo"]
     scores: dict[str, list[float]] = {c: [] for c in categories}
-    failures = []
+    failures, missed = [], {}
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "lh.json"
@@ -370,8 +370,16 @@ def lighthouse(url: str, runs: int) -> dict:
                 score = report["categories"][category]["score"]
                 if score is not None:
                     scores[category].append(round(score * 100))
+            # what cost points (the last run's), so that whoever fixes it knows where to look
+            missed = {
+                ref["id"]: report["audits"][ref["id"]].get("displayValue") or ""
+                for category in categories
+                for ref in report["categories"][category]["auditRefs"]
+                if ref["weight"] and (report["audits"][ref["id"]]["score"] or 0) < 0.9
+            }
     result = {c: statistics.median(v) if v else None for c, v in scores.items()}
     result["runs"] = {c: v for c, v in scores.items()}
+    result["audits_below_90"] = missed
     if failures:
         result["failures"] = failures
     return result
@@ -596,7 +604,7 @@ def evaluate(report: dict) -> dict:
         targets["mixed load: 0 errors"] = "pass" if errors_of(report["mixed"]) == 0 else "MISS"
     fault = report.get("faults")
     if fault and "skipped" not in fault:
-        clean = all("own" in kind or kind == "connection error" for kind in fault["errors_by_kind"])
+        clean = all("own" in kind for kind in fault["errors_by_kind"])
         targets["faults: own error pages"] = "pass" if clean else "MISS"
     return targets
 
@@ -751,13 +759,18 @@ def measure_load(base: str, pages: dict, args) -> dict:
             result["hello"] = row
             continue
         row["share_of_hello"] = 100 * row["rps"] / result["hello"]["rps"]
-        row["meets_target"] = (
-            row["share_of_hello"] >= MIN_SHARE_OF_HELLO
-            and row["p95_ms"] < MAX_P95_MS
-            and errors_of(row) == 0
-        )
+        row["meets_target"] = meets_target(row, result["hello"])
         result["pages"][name] = row
     return result
+
+
+def meets_target(row: dict, hello: dict) -> bool:
+    """Issue 10: at least half the hello view's throughput, p95 under 100 ms, no errors."""
+    return (
+        100 * row["rps"] / hello["rps"] >= MIN_SHARE_OF_HELLO
+        and row["p95_ms"] < MAX_P95_MS
+        and errors_of(row) == 0
+    )
 
 
 def count_logged_errors(logfile: Path) -> int:
