@@ -12,7 +12,7 @@ PORT ?= 8000
 WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$(scripts/localdb url)}"
 MANAGE = $(WITH_DB) $(PY) manage.py
 
-.PHONY: benchmark run test setup system-deps venv db stop migrate data static translations check lint format \
+.PHONY: bench benchmark run test setup system-deps venv db stop migrate data static translations check lint format \
 	backup restore
 
 run: setup data static
@@ -82,8 +82,14 @@ check:
 	@tmp=$$(mktemp -d) && DEBUG=0 SECRET_KEY=check-static-$$(printf 'x%.0s' {1..60}) \
 		STATIC_ROOT=$$tmp $(MANAGE) collectstatic --no-input -v 0 && rm -rf $$tmp
 
-benchmark: setup
-	@$(WITH_DB) PYTHONPATH=. $(PY) scripts/benchmark.py
+# The benchmark of issue 10 (README, "Benchmark"): its own database fabtown_bench with the
+# synthetic Ruhr region, gunicorn with production settings, wrk, Lighthouse. BENCH_FAULTS=1 also
+# restarts PostgreSQL under load (embedded cluster only); other knobs: scripts/bench.py --help.
+bench: setup node_modules/.installed
+	@scripts/system-deps bench
+	@$(WITH_DB) $(PY) scripts/bench.py $(BENCH_ARGS)
+
+benchmark: bench
 
 lint: check
 

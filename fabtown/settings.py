@@ -410,6 +410,11 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # posts as well (fabtown.admin_base).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# --- Benchmark (make bench, scripts/bench.py) -------------------------------------------------
+# Routes /bench/hello/, the hello-world view the benchmark compares every page with. Only the
+# benchmark sets it; a production server never has the route.
+BENCH_HELLO = env_bool("BENCH_HELLO", default=False)
+
 # --- Logging: personal data never goes to the logs; requests are logged without bodies. -----
 LOGGING = {
     "version": 1,

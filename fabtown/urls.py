@@ -42,3 +42,7 @@ handler404 = "fabtown.errors.page_not_found"
 handler500 = "fabtown.errors.server_error"
 # Not Django's but allauth's: it answers its rate limits with `<ROOT_URLCONF>.handler429`.
 handler429 = "fabtown.errors.allauth_too_many_requests"
+
+# The benchmark's hello-world view (make bench): only when the environment asks for it.
+if settings.BENCH_HELLO:
+    urlpatterns.insert(0, path("bench/hello/", views.bench_hello, name="bench_hello"))

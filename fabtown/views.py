@@ -66,3 +66,10 @@ def _too_many_reports(request: HttpRequest, form, *, retry_after: int) -> HttpRe
     context = {"form": form, "too_many": too_many}
     response = render(request, "pages/accessibility.html", context)
     return errors.mark_too_many_requests(response, retry_after_seconds=retry_after)
+
+
+@require_safe
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: the cheapest answer through the same server and middleware.
+    Routed only when BENCH_HELLO is set (scripts/bench.py), never in normal production."""
+    return HttpResponse("Hello, world.\n", content_type="text/plain; charset=utf-8")
