@@ -334,6 +334,7 @@ def synthetic_region_create(*, producers: int, sites: int, seed: int = 10) -> Re
     with connection.cursor() as cursor:  # the planner should see the region as it is
         for model in (Producer, Site, SiteStatusChange, InterimUse, Membership, LabelApplication):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    content_changed()  # bulk inserts send no model signals
     return report
 
 
@@ -473,4 +474,5 @@ def synthetic_region_remove() -> RegionReport:
     for name, queryset in steps:
         report.removed[name] = report.removed.get(name, 0) + queryset._raw_delete(queryset.db)
     get_user_model().objects.filter(username=BOARD_USERNAME).delete()
+    content_changed()
     return report
