@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vacancies",
     "measures",
     "label",
+    "region",
 ]
 
 MIDDLEWARE = [

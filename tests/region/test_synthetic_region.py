@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import clear_url_caches
 
-from fabtown import synthetic
 from label.models import LabelApplication, LabelDecision, Membership
 from producers.models import Producer
+from region import synthetic
 from vacancies.models import InterimUse, Site, SiteStatusChange
 
 pytestmark = pytest.mark.django_db

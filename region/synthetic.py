@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from fabtown.answers import content_changed
 from label.models import (
     ApplicationStatus,
     FeeTier,

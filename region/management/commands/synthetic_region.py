@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fabtown import synthetic
+from region import synthetic
 
 
 class Command(BaseCommand):
