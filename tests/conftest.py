@@ -48,7 +48,8 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; every test starts with none."""
+    """allauth's sign-up and sign-in counters live in the cache; every test starts with none.
+    (The other rate limits count in the database and go with each test's transaction.)"""
     from django.core.cache import cache
 
     cache.clear()
