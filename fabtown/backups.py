@@ -139,7 +139,10 @@ def backup_create(
     # pg_dump writes into a hidden file that becomes the backup only when it succeeded, so a
     # failed run never leaves a file that looks like a backup (nor prunes the old ones).
     partial = directory / f".{name}.partial"
-    args, env = _invocation(pg_dump, "--format=custom")
+    # Unlogged tables (the rate counters) keep their structure but not their rows: counters
+    # are worthless after a restore. Uploads are not in the database: they stay where
+    # STORAGES keeps them (MEDIA_ROOT, or the bucket) and are backed up there (README).
+    args, env = _invocation(pg_dump, "--format=custom", "--no-unlogged-table-data")
     try:
         # Owner-only from the first byte: a backup holds everyone's personal data.
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -38,3 +38,26 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class RateCounter(models.Model):
+    """How often one rate limit's key was allowed in one fixed window (fabtown.ratelimit).
+
+    An UNLOGGED table (migration 0003): no write-ahead log for a counter written on every API
+    request, and after a crash PostgreSQL empties it, which only forgives the current window.
+    The key is `<action>/<window seconds>:<HMAC of the client>`, never an address or e-mail.
+    """
+
+    pk = models.CompositePrimaryKey("key", "window_start")
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField()
+    # The end of the window: rows before now are purged (fabtown.ratelimit.purge_expired).
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate counter"
+        verbose_name_plural = "rate counters"
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M:%S}: {self.hits}"

@@ -1,6 +1,7 @@
 """FabTown Bochum settings: one module, driven by environment variables (see README)."""
 
 import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -9,8 +10,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
-from fabtown.env import env_bool, env_int, env_list, env_rate, env_str
-from fabtown.security import source_of
+from fabtown.env import (
+    cache_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    media_storages,
+)
+from fabtown.security import media_sources, source_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -193,13 +202,14 @@ FEEDBACK_RATE = env_rate("RATE_FEEDBACK", default="5/h")
 # Absolute links in e-mails sent by the daily jobs, where there is no request.
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Rate limits and sessions' helpers need a cache all server processes share: the database.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "fabtown_cache",
-    },
-}
+# --- Shared state of the app servers (README, "More than one machine") ------------------------
+# Every app server process sees the same cache: Redis/Valkey when CACHE_URL names one
+# (redis://, rediss://, valkey://), else the database's cache table (`createcachetable`).
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", default="") or None)}
+# Sessions stay in the database whatever the cache is: a Redis restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Rate limits (fabtown.ratelimit, the API throttles) count in the UNLOGGED table
+# fabtown_ratecounter, one atomic statement per check; sign-in lockouts in django-axes' tables.
 # --- Answers to anonymous readers (fabtown.answers) -----------------------------------------
 # Rendered public pages and API answers, filed under the content version that every committed
 # write bumps: nothing is ever stale, so each process keeps its own copies in memory (no
@@ -233,8 +243,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(
     env_str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private-media"))
 )
+# Uploads: local disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) by default, an S3-compatible bucket when
+# MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set (fabtown.env.media_storages).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -325,7 +337,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [SELF, "data:", *source_of(MAP_TILE_URL)],
+        "img-src": [SELF, "data:", *source_of(MAP_TILE_URL), *media_sources(STORAGES)],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -362,9 +374,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "fabtown.api.StandardPagination",
     "EXCEPTION_HANDLER": "fabtown.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One atomic counter per request in PostgreSQL (fabtown.throttling), shared by all servers.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "fabtown.throttling.AnonCounterThrottle",
+        "fabtown.throttling.UserCounterThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
     # REMOTE_ADDR, set by TrustedProxyMiddleware. DRF's default would take the client's own

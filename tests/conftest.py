@@ -48,7 +48,9 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached answers live in caches; every test starts with none."""
+    """allauth's sign-up and sign-in counters and the cached answers live in caches; every
+    test starts with none. (The other rate limits count in the database and go with each test's
+    transaction.)"""
     from django.core.cache import caches
 
     for alias in ("default", "answers"):

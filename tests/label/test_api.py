@@ -17,7 +17,7 @@ def test_label_members_are_current_regular_members_without_personal_data(
     )
     LabelApplicationFactory(contact_email="max.antragsteller@example.org")
     api = APIClient()
-    with django_assert_max_num_queries(2):  # reason: members with producer (join) + count
+    with django_assert_max_num_queries(3):  # members with producer (join), count, throttle
         body = api.get("/api/v1/label-members/").json()
     assert [m["producer_name"] for m in body["results"]] == ["Aktuell"]
     assert "antragsteller" not in api.get("/api/v1/label-members/").content.decode()

@@ -12,7 +12,7 @@ def create_the_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fabtown', '0002_bounded_texts'),
+        ('fabtown', '0003_rate_counter'),
     ]
 
     operations = [
