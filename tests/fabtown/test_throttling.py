@@ -17,7 +17,8 @@ DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fabtown_cache",
-    }
+    },
+    "answers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 
