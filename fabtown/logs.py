@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -67,30 +68,36 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request)
         request.request_id = request_id
-        token = request_id_var.set(request_id)
+        # Cleared when the response is closed (request_finished, below), not on the way out
+        # here: Django logs 4xx answers ("Not Found: …") after the middleware has returned.
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            if settings.ACCESS_LOG:
-                duration_ms = round((time.perf_counter() - started) * 1000, 1)
-                path = loggable_path(request)
-                access_logger.info(
-                    "%s %s %s %sms",
-                    request.method,
-                    path,
-                    response.status_code,
-                    duration_ms,
-                    extra={
-                        "method": request.method,
-                        "path": path,
-                        "status": response.status_code,
-                        "duration_ms": duration_ms,
-                    },
-                )
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        if settings.ACCESS_LOG:
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            path = loggable_path(request)
+            access_logger.info(
+                "%s %s %s %sms",
+                request.method,
+                path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+        return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    request_id_var.set(None)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="fabtown.logs.forget_request_id")
 
 
 class RequestIdFilter(logging.Filter):
