@@ -17,6 +17,7 @@ import importlib
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -77,6 +78,10 @@ def check_queue() -> str:
     return OK if is_reachable() else FAILED
 
 
+def _cache_is_the_database() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith(".DatabaseCache")
+
+
 def _run(name: str, check: Callable[[], str]) -> str:
     try:
         return check()
@@ -92,7 +97,11 @@ def readiness() -> tuple[bool, dict[str, str]]:
         checks["migrations"] = _run("migrations", check_migrations)
     else:
         checks["migrations"] = SKIPPED
-    checks["cache"] = _run("cache", check_cache)
+    if checks["database"] != OK and _cache_is_the_database():
+        # It would wait for the same unreachable database a second time.
+        checks["cache"] = SKIPPED
+    else:
+        checks["cache"] = _run("cache", check_cache)
     checks["queue"] = _run("queue", check_queue)
     ready = all(result in (OK, NOT_CONFIGURED) for result in checks.values())
     return ready, checks
