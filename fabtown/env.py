@@ -154,7 +154,7 @@ def media_storages(environ: Mapping[str, str]) -> dict[str, dict]:
                 "PRIVATE_MEDIA_STORAGE_URL needs MEDIA_STORAGE_URL (or AWS_STORAGE_BUCKET_NAME)."
             )
         return {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": {"BACKEND": "fabtown.storage.WholeFileSystemStorage"},
             "private": {"BACKEND": "fabtown.storage.PrivateFileSystemStorage"},
         }
     if environ.get("PRIVATE_MEDIA_STORAGE_URL"):

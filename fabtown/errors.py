@@ -5,14 +5,17 @@ refuses a request for going too fast answers through `too_many_requests` or
 `mark_too_many_requests`, so that people are told when to try again and clients get Retry-After.
 """
 
+import errno
 import logging
 import math
+import sys
 import time
 
 from allauth.account import app_settings as allauth_account_settings
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -23,6 +26,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.urls import is_valid_path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -91,25 +95,80 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     return page_not_found(request)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, in the site's layout and language, without touching the database.
+# Errors that say "not now" rather than "broken": the database cannot be reached or its
+# connection broke (a restart, a failover), or the disk is full. The client gets 503 with
+# Retry-After; the next request reconnects by itself (CONN_HEALTH_CHECKS).
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
+_STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT}
 
-    It is also the page people see when the database is down, so it gets a hand-made context:
-    no context processors, no user, no session, no messages.
-    """
-    if _is_api(request):
-        return _json(_("A server error occurred."), status=500)
+
+def _connection_errors() -> tuple[type[Exception], ...]:
+    # Django's wrappers, and the driver's own in case one escapes unwrapped.
+    driver = connection.Database
+    return (OperationalError, InterfaceError, driver.OperationalError, driver.InterfaceError)
+
+
+def unavailable_reason(exception: BaseException | None) -> str | None:
+    """`database` or `storage` if the exception (or one it came from) means a passing outage."""
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        if isinstance(exception, _connection_errors()):
+            return "database"
+        if isinstance(exception, OSError) and exception.errno in _STORAGE_FULL:
+            return "storage"
+        exception = exception.__cause__ or exception.__context__
+    return None
+
+
+def _render_without_database(request: HttpRequest, template: str, context: dict) -> str:
+    """The page in the site's layout and the URL's language, with a hand-made context: no
+    context processors, no user, no session, no messages, so that it renders while the
+    database is down."""
     context = {
         "request": request,
         "main_navigation": MAIN_NAVIGATION,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        **context,
     }
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     try:
-        html = loader.render_to_string("500.html", context)
+        with translation.override(language):
+            return loader.render_to_string(template, context)
     except Exception:
-        logger.exception("The 500 page could not be rendered")
-        html = _BARE_500
-    return HttpResponseServerError(html)
+        logger.exception("The error page %s could not be rendered", template)
+        return _BARE_500
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (503 for a passing outage), JSON under /api/, without the database.
+
+    Django calls it while handling the exception, so `sys.exc_info()` names what went wrong.
+    """
+    reason = unavailable_reason(sys.exc_info()[1])
+    if reason is not None:
+        return service_unavailable(request, reason=reason)
+    if _is_api(request):
+        return _json(_("A server error occurred."), status=500)
+    return HttpResponseServerError(_render_without_database(request, "500.html", {}))
+
+
+def service_unavailable(request: HttpRequest, *, reason: str) -> HttpResponse:
+    """503 with Retry-After: the database is unreachable, or an upload found the disk full."""
+    if _is_api(request):
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or translation.get_language()):
+            if reason == "storage":
+                detail = _("The upload could not be stored. Nothing was saved; please try again.")
+            else:
+                detail = _("The service is briefly unavailable. Please try again in a minute.")
+        response = _json(detail, status=503)
+    else:
+        html = _render_without_database(request, "503.html", {"reason": reason})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- 429 ------------------------------------------------------------------------------------

@@ -246,6 +246,7 @@ PRIVATE_MEDIA_ROOT = Path(
 # Uploads: local disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) by default, an S3-compatible bucket when
 # MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set (fabtown.env.media_storages).
 STORAGES = {
+    # Whole files only, never half a file on a full disk (fabtown/storage.py).
     **media_storages(os.environ),
     "staticfiles": {
         "BACKEND": (
@@ -455,3 +456,70 @@ if TESTING:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "answers": ANSWERS_CACHE,
     }
+
+# --- Operations: probes, database faults, logs, error tracker, read replica (README: "Running it
+# for the whole region") ------------------------------------------------------------------------
+# First: /healthz and /readyz answer a load balancer's probe by IP over plain HTTP before
+# ALLOWED_HOSTS or the HTTPS redirect could refuse it (fabtown/health.py). Second: every other
+# request gets its id and its access-log line, also those refused or redirected further on.
+MIDDLEWARE[:0] = ["fabtown.health.HealthCheckMiddleware", "fabtown.logs.RequestIdMiddleware"]
+
+# A persistent connection broken by a database restart is noticed and replaced at the start of
+# the next request, instead of failing it. Connecting gives up after a few seconds, so that a
+# database that is down answers with the 503 page instead of hanging every worker.
+for _database in DATABASES.values():
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", default=5)
+    )
+
+# Read replica: reads of the content apps go there, writes and read-your-writes to the primary
+# (fabtown/db_router.py). Without DATABASE_REPLICA_URL nothing of this is installed.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", default=10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"].update(
+        ENGINE=DATABASES["default"]["ENGINE"],
+        CONN_HEALTH_CHECKS=True,
+        OPTIONS={"connect_timeout": DATABASES["default"]["OPTIONS"]["connect_timeout"]},
+    )
+    DATABASE_ROUTERS = ["fabtown.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "fabtown.db_router.ReplicaPinMiddleware",
+    )
+if TESTING:
+    # The router's tests need the alias; as a mirror it is the test database itself.
+    DATABASES.setdefault("replica", {**DATABASES["default"]})
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+# Logs: JSON lines (one object per line, for a log collector) by default in production, plain
+# text in development; every record carries the request id (fabtown/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
+# One line per request (method, path without query, status, ms, id); runserver logs its own.
+ACCESS_LOG = env_bool("ACCESS_LOG", default=not DEBUG)
+LOGGING["filters"] = {"request_id": {"()": "fabtown.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "fabtown.logs.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update(filters=["request_id"], formatter=LOG_FORMAT)
+LOGGING["loggers"]["fabtown.access"] = {"level": "INFO", "propagate": True}
+
+# Error tracker, optional: Sentry (or GlitchTip) when SENTRY_DSN is set, without personal data
+# (fabtown/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from fabtown.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", default="production"),
+        release=env_str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env_str("SENTRY_TRACES_SAMPLE_RATE", default="0"),
+    )

@@ -1,3 +1,4 @@
+import logging
 from uuid import UUID
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from label.services import (
     label_application_start,
     label_application_submit,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -98,6 +101,18 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _show_errors(error, form, photo_form)
         return _edit_page(request, application, form, photo_form, status=400)
+    except OSError as error:
+        # The photo could not be written (e.g. a full disk): the whole save was rolled back and
+        # the storage left no stump. The form keeps what was typed; the photo must be chosen
+        # again, as after any refused upload.
+        if errors.unavailable_reason(error) != "storage":
+            raise
+        logger.error("A label application could not be saved: %s", type(error).__name__)
+        message = _("The photo could not be stored, so nothing was saved. Please try again.")
+        messages.error(request, message)
+        response = _edit_page(request, application, form, photo_form, status=503)
+        response["Retry-After"] = str(errors.UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return response
 
     if request.POST.get("action") != "submit":
         messages.success(request, _("Your draft is saved. The check below shows where it stands."))

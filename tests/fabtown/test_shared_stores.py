@@ -55,7 +55,7 @@ def test_sessions_stay_in_the_database(settings):
 
 def test_without_object_storage_uploads_stay_on_local_disk():
     assert media_storages({}) == {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": {"BACKEND": "fabtown.storage.WholeFileSystemStorage"},
         "private": {"BACKEND": "fabtown.storage.PrivateFileSystemStorage"},
     }
 
