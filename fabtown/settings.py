@@ -436,6 +436,9 @@ if QUEUE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("QUEUE_RETENTION_DAYS must be a whole number of days, at least 1.")
 # procrastinate logs each job's arguments (an e-mail's recipients and text): its records pass
 # through fabtown.joblog, which leaves the arguments out, before they reach the site's handlers.
+LOGGING.setdefault("filters", {})["without_job_arguments"] = {
+    "()": "fabtown.joblog.WithoutJobArgumentsFilter"
+}
 LOGGING["handlers"]["procrastinate_without_arguments"] = {
     "class": "fabtown.joblog.WithoutJobArguments"
 }
@@ -443,10 +446,12 @@ LOGGING["loggers"]["procrastinate"] = {
     "handlers": ["procrastinate_without_arguments"],
     "propagate": False,
 }
-# Registering the tasks is told on every start of every command; the worker's own log says
-# which job ran when.
-LOGGING["loggers"]["procrastinate.blueprints"] = {"level": "WARNING"}
-LOGGING["loggers"]["procrastinate.periodic"] = {"level": "WARNING"}
+for _logger in ("procrastinate.jobs", "procrastinate.worker", "procrastinate.worker.worker"):
+    LOGGING["loggers"][_logger] = {"filters": ["without_job_arguments"]}
+# Registering the tasks is told on every start of every command (WARNING and above only); the
+# worker's own log says which job ran when.
+for _logger in ("procrastinate.blueprints", "procrastinate.periodic"):
+    LOGGING["loggers"][_logger] = {"level": "WARNING", "filters": ["without_job_arguments"]}
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -140,8 +140,8 @@ def queue_is_reachable() -> bool:
         with transaction.atomic(using=_alias()), connections[_alias()].cursor() as cursor:
             cursor.execute("SELECT 1 FROM procrastinate_jobs LIMIT 1")
         return True
-    except Error:
-        logger.warning("The task queue is not reachable", exc_info=True)
+    except Error as error:
+        logger.warning("The task queue is not reachable: %s", type(error).__name__)
         return False
 
 
