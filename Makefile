@@ -18,7 +18,9 @@ MANAGE = $(WITH_DB) $(PY) manage.py
 run: setup data static
 	@$(MANAGE) ensure_local_admin
 	@echo "FabTown Bochum runs at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the database."
-	@$(MANAGE) runserver $(HOST):$(PORT)
+	@# One task-queue worker beside the server (e-mails, daily jobs); it stops with the server.
+	@$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup check node_modules/.installed
 	@FABTOWN_TESTING=1 $(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,7 +1,8 @@
 """Erasing one person (DSGVO Art. 17) from the records and the history tables alike.
 
 A person is found by an e-mail address (their producer account, applications that name it as
-contact, sites whose owner contact holds it, accessibility feedback that gave it) or, as a
+contact, sites whose owner contact holds it, accessibility feedback that gave it, e-mails to it
+still waiting in the task queue) or, as a
 site owner, by name or by site. Each app's service erases its part; this module only finds
 and reports, without repeating the data it erased.
 """
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from fabtown.models import AccessibilityFeedback
+from fabtown.tasks import queued_emails_delete, queued_emails_to
 from label.models import LabelApplication
 from label.services import account_erase, application_erase_personal_data
 from vacancies.selectors import site_ids_of_owner
@@ -31,6 +33,7 @@ class Findings:
     application_ids: list = field(default_factory=list)
     site_ids: set = field(default_factory=set)
     feedback_ids: list = field(default_factory=list)
+    mail_job_ids: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What was (or would be) erased, by record id: never the data itself."""
@@ -39,10 +42,17 @@ class Findings:
             f"label applications (personal data): {_ids(self.application_ids)}",
             f"sites, owner data in record and history: {_ids(self.site_ids)}",
             f"accessibility feedback (deleted): {_ids(self.feedback_ids)}",
+            f"queued e-mails (jobs deleted): {_ids(self.mail_job_ids)}",
         ]
 
     def __bool__(self) -> bool:
-        return bool(self.account_ids or self.application_ids or self.site_ids or self.feedback_ids)
+        return bool(
+            self.account_ids
+            or self.application_ids
+            or self.site_ids
+            or self.feedback_ids
+            or self.mail_job_ids
+        )
 
 
 def _ids(ids) -> str:
@@ -65,6 +75,8 @@ def find_person(*, email: str = "", owner_name: str = "", site_id: int | None = 
         # the whole report goes: its text is the person's own and may name them
         feedback = AccessibilityFeedback.objects.filter(email__iexact=email)
         findings.feedback_ids = sorted(feedback.values_list("pk", flat=True))
+        # messages to (or naming) the address that the worker has not sent, or gave up on
+        findings.mail_job_ids = queued_emails_to(address=email)
     if owner_name.strip():
         findings.site_ids |= site_ids_of_owner(name=owner_name)
     if site_id is not None:
@@ -82,5 +94,6 @@ def erase_person(*, findings: Findings, by: AbstractBaseUser | None) -> None:
     for site_id in findings.site_ids:
         site_owner_erase(site_id=site_id, by=by)
     AccessibilityFeedback.objects.filter(pk__in=findings.feedback_ids).delete()
+    queued_emails_delete(job_ids=findings.mail_job_ids)
     who = f"user {by.pk}" if by is not None else "a command"
     log.info("Person erased by %s: %s", who, "; ".join(findings.lines()))

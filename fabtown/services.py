@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fabtown.models import AccessibilityFeedback
 
 
+# The report and its e-mail's job (fabtown.mail.QueuedEmailBackend) commit together.
+@transaction.atomic
 def accessibility_feedback_submit(
     *, message: str, page: str = "", email: str = ""
 ) -> AccessibilityFeedback:

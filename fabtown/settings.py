@@ -294,7 +294,13 @@ LABEL_BOARD_EMAIL = env_str("LABEL_BOARD_EMAIL", default=CONTACT_EMAIL)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="FabTown Bochum <noreply@example.org>")
 # Every e-mail goes through fabtown.mail: a mail server that is down is logged and never turns
 # a saved submission into an error page. EMAIL_BACKEND names the backend that delivers.
-EMAIL_BACKEND = "fabtown.mail.ResilientEmailBackend"
+# With the task queue (below) each message becomes a job in the sender's transaction, and the
+# worker delivers it with retries; MAIL_QUEUE=0 sends at once, as before.
+EMAIL_BACKEND = (
+    "fabtown.mail.QueuedEmailBackend"
+    if env_bool("MAIL_QUEUE", default=True)
+    else "fabtown.mail.ResilientEmailBackend"
+)
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -443,6 +449,42 @@ LOGGING = {
         "axes": {"level": "WARNING", "propagate": True},
     },
 }
+
+# --- Background tasks (procrastinate: a job queue kept in PostgreSQL) -------------------------
+# E-mails and the daily jobs run in a worker (`manage.py procrastinate worker`; `make run` starts
+# one). Jobs are rows deferred through Django's own connection, so a job exists only if the
+# transaction that submitted it committed. Tasks: fabtown/tasks.py, label/tasks.py.
+INSTALLED_APPS += ["procrastinate.contrib.django"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # A delivered e-mail's job (its recipients, subject and text) is deleted at once.
+    "delete_jobs": "successful",
+}
+# A worker started later in the day still defers that day's periodic jobs (not only those due
+# in the last 10 minutes); the database defers each run once, whatever the number of workers.
+PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": 12 * 3600}
+# Jobs that ended without success (an e-mail given up after its retries, with its personal
+# data) are deleted after this many days by a daily task (fabtown.tasks.purge_finished_jobs).
+QUEUE_RETENTION_DAYS = env_int("QUEUE_RETENTION_DAYS", default=7)
+if QUEUE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("QUEUE_RETENTION_DAYS must be a whole number of days, at least 1.")
+# procrastinate logs each job's arguments (an e-mail's recipients and text): its records pass
+# through fabtown.joblog, which leaves the arguments out, before they reach the site's handlers.
+LOGGING.setdefault("filters", {})["without_job_arguments"] = {
+    "()": "fabtown.joblog.WithoutJobArgumentsFilter"
+}
+LOGGING["handlers"]["procrastinate_without_arguments"] = {
+    "class": "fabtown.joblog.WithoutJobArguments"
+}
+LOGGING["loggers"]["procrastinate"] = {
+    "handlers": ["procrastinate_without_arguments"],
+    "propagate": False,
+}
+for _logger in ("procrastinate.jobs", "procrastinate.worker", "procrastinate.worker.worker"):
+    LOGGING["loggers"][_logger] = {"filters": ["without_job_arguments"]}
+# Registering the tasks is told on every start of every command (WARNING and above only); the
+# worker's own log says which job ran when.
+for _logger in ("procrastinate.blueprints", "procrastinate.periodic"):
+    LOGGING["loggers"][_logger] = {"level": "WARNING", "filters": ["without_job_arguments"]}
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -297,9 +297,11 @@ def _notify_once(memberships, *, template: str, sent_field: str) -> int:
     did not go out (mail server down) stays unmarked and goes with the next run."""
     count = 0
     for membership in memberships.select_related("producer__account", "application"):
-        if emails.send_to_member(membership=membership, template=template):
-            Membership.objects.filter(pk=membership.pk).update(**{sent_field: timezone.now()})
-            count += 1
+        # The queued e-mail and the mark commit together (fabtown.mail.QueuedEmailBackend).
+        with transaction.atomic():
+            if emails.send_to_member(membership=membership, template=template):
+                Membership.objects.filter(pk=membership.pk).update(**{sent_field: timezone.now()})
+                count += 1
     return count
 
 
