@@ -545,7 +545,7 @@ if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
 # One line per request (method, path without query, status, ms, id); runserver logs its own.
 ACCESS_LOG = env_bool("ACCESS_LOG", default=not DEBUG)
-LOGGING["filters"] = {"request_id": {"()": "fabtown.logs.RequestIdFilter"}}
+LOGGING.setdefault("filters", {})["request_id"] = {"()": "fabtown.logs.RequestIdFilter"}
 LOGGING["formatters"] = {
     "json": {"()": "fabtown.logs.JsonFormatter"},
     "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
