@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers
@@ -279,6 +281,9 @@ def geojson_action(properties: dict[str, str], description: str, geometry: str =
         },
     )
     @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
+    # Megabytes of public map data and no secret in them: compressing is safe (unlike pages
+    # with CSRF tokens, BREACH) and shrinks the answer about sevenfold.
+    @method_decorator(gzip_page)
     def geojson(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         return geojson_response(queryset, properties=properties, geometry=geometry)
