@@ -1,10 +1,8 @@
 import django_filters
 from django.db.models import Q
-from django.forms import ModelChoiceField
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import StrictBooleanFilter
+from fabtown.filters import ChoicesReadOnceMixin, StrictBooleanFilter
 from measures.models import Actor, CostLevel, Measure, TargetGroup, TimeHorizon
 
 
@@ -12,7 +10,7 @@ def _range_includes(prefix: str, level: int) -> Q:
     return Q(**{f"{prefix}_min__lte": level, f"{prefix}_max__gte": level})
 
 
-class MeasureFilter(django_filters.FilterSet):
+class MeasureFilter(ChoicesReadOnceMixin, django_filters.FilterSet):
     """Filters of the public catalogue. A level matches a measure whose range includes it."""
 
     personnel = django_filters.ChoiceFilter(
@@ -47,14 +45,6 @@ class MeasureFilter(django_filters.FilterSet):
 
     _PREFIXES = {"personnel": "personnel_cost", "material": "material_cost", "time": "time_horizon"}
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            for name in ("actor", "target_group"):
-                _fixed_choices(form.fields[name])
-        return self._form
-
     def filter_level(self, queryset, name, level):
         return queryset.filter(_range_includes(self._PREFIXES[name], int(level)))
 
@@ -69,30 +59,3 @@ def quick_wins_q() -> Q:
     return Q(time_horizon_min=TimeHorizon.SHORT, personnel_cost_max=CostLevel.LOW) & (
         Q(material_cost_max__isnull=True) | Q(material_cost_max=CostLevel.LOW)
     )
-
-
-class _ChoicesReadOnce(BaseChoiceIterator):
-    """A model choice field's options, read from the database the first time the widget needs
-    them and kept for the rest of the request.
-
-    Django's ModelChoiceIterator queries the records on every iteration (through a server-side
-    cursor), and a rendered select iterates its choices more than once. Validation still looks
-    the chosen record up in the field's queryset; a form that is never rendered (the API)
-    never reads them.
-    """
-
-    def __init__(self, field):
-        self.field = field
-        self.options = None
-
-    def __iter__(self):
-        if self.options is None:
-            field, records = self.field, self.field.iterator(self.field)
-            empty = [("", field.empty_label)] if field.empty_label is not None else []
-            self.options = empty + [records.choice(obj) for obj in field.queryset.all()]
-        return iter(self.options)
-
-
-def _fixed_choices(field) -> None:
-    if isinstance(field, ModelChoiceField):
-        field.widget.choices = _ChoicesReadOnce(field)
