@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.forms import ModelChoiceField
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -60,3 +62,37 @@ class AreaFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_AREA_M2)
         super().__init__(*args, **kwargs)
+
+
+class _ChoicesReadOnce(BaseChoiceIterator):
+    """A model choice field's options, read from the database the first time the widget needs
+    them and kept for the rest of the request.
+
+    Django's ModelChoiceIterator queries the records each time it is iterated, through a
+    server-side cursor (DECLARE … WITH HOLD) that costs more than the query. Validation still looks
+    the chosen record up in the field's queryset; a form that is never rendered (the API)
+    never reads them.
+    """
+
+    def __init__(self, field):
+        self.field = field
+        self.options = None
+
+    def __iter__(self):
+        if self.options is None:
+            field, records = self.field, self.field.iterator(self.field)
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            self.options = empty + [records.choice(obj) for obj in field.queryset.all()]
+        return iter(self.options)
+
+
+class ChoicesReadOnceMixin:
+    """A FilterSet whose rendered form reads each model choice list once per request."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            for field in super().form.fields.values():
+                if isinstance(field, ModelChoiceField):
+                    field.widget.choices = _ChoicesReadOnce(field)
+        return self._form

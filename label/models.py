@@ -75,6 +75,11 @@ class MembershipQuerySet(models.QuerySet):
             .filter(revoked_at__isnull=True)
         )
 
+    def carrying_label(self, on=None) -> "MembershipQuerySet":
+        """The memberships that give their producer the label: current and regular. The one
+        definition of "carries the label"; lists, maps, counts and filters all use it."""
+        return self.current(on=on).filter(kind=MembershipKind.REGULAR)
+
 
 class Membership(models.Model):
     """Membership in BYBOCHUM e.V.; regular members carry the "Made by Bochum" label."""

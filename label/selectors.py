@@ -19,8 +19,8 @@ from producers.models import Producer
 def current_label_memberships() -> QuerySet[Membership]:
     """Current regular memberships of published producers, newest first."""
     return (
-        Membership.objects.current()
-        .filter(kind=MembershipKind.REGULAR, producer__is_published=True)
+        Membership.objects.carrying_label()
+        .filter(producer__is_published=True)
         .select_related("producer__category__parent")
         .order_by("-valid_from", "producer__name")
     )

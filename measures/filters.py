@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import StrictBooleanFilter
+from fabtown.filters import ChoicesReadOnceMixin, StrictBooleanFilter
 from measures.models import Actor, CostLevel, Measure, TargetGroup, TimeHorizon
 
 
@@ -10,7 +10,7 @@ def _range_includes(prefix: str, level: int) -> Q:
     return Q(**{f"{prefix}_min__lte": level, f"{prefix}_max__gte": level})
 
 
-class MeasureFilter(django_filters.FilterSet):
+class MeasureFilter(ChoicesReadOnceMixin, django_filters.FilterSet):
     """Filters of the public catalogue. A level matches a measure whose range includes it."""
 
     personnel = django_filters.ChoiceFilter(

@@ -127,6 +127,10 @@ def _range_constraints(prefix: str) -> list[models.CheckConstraint]:
 
 
 class MeasureQuerySet(models.QuerySet):
+    def for_catalogue(self) -> "MeasureQuerySet":
+        """What a card of the catalogue shows: the measure and its thematic field (no lists)."""
+        return self.select_related("thematic_field")
+
     def with_profile(self) -> "MeasureQuerySet":
         return self.select_related("thematic_field").prefetch_related(
             "target_groups", "actors", "interactions", "best_practices"

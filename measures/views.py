@@ -15,10 +15,13 @@ from measures.models import (
 @require_safe
 @cache_anonymous_answer
 def catalogue(request: HttpRequest) -> HttpResponse:
-    filterset = MeasureFilter(request.GET, queryset=Measure.objects.with_profile())
+    filterset = MeasureFilter(request.GET, queryset=Measure.objects.for_catalogue())
     valid = filterset.is_valid()
-    measures = (filterset.qs if valid else Measure.objects.none()).order_by(
-        "thematic_field__position", "position"
+    # A list: the template counts it and groups it without querying again.
+    measures = list(
+        (filterset.qs if valid else Measure.objects.none()).order_by(
+            "thematic_field__position", "position"
+        )
     )
     context = {
         "filterset": filterset,

@@ -17,7 +17,7 @@ from fabtown.api import (
 from fabtown.filters import KeyFilter
 from producers.filters import ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
-from producers.selectors import public_producers, with_label_status
+from producers.selectors import carries_label, public_producers, with_label_status
 from producers.services import producer_delete, producer_save, product_category_save
 
 
@@ -111,7 +111,7 @@ class ProducerViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.Mo
     geojson = geojson_action(
         properties={"slug": "slug", "name": "name", "branch": "branch",
                     "category": "category_slug", "production_form": "form_code",
-                    "is_label_member": "is_label_member", "website": "website"},
+                    "is_label_member": "carries_label", "website": "website"},
         description="The filtered producers as an RFC 7946 FeatureCollection (no paging).",
     )  # fmt: skip
 
@@ -121,6 +121,7 @@ class ProducerViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.Mo
             queryset = queryset.annotate(
                 category_slug=F("category__slug"),
                 form_code=F("production_form__code"),
+                carries_label=carries_label(),
             )
         return queryset
 

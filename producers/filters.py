@@ -91,18 +91,62 @@ class ProducerFilter(django_filters.FilterSet):
         return queryset.filter(matches).annotate(rank=SearchRank(F("search_vector"), query))
 
     def filter_category(self, queryset, name, category):
-        return queryset.filter(Q(category=category) | Q(category__parent=category))
+        return queryset.filter(self.category_condition(category))
 
     def filter_area(self, queryset, name, area):
-        return queryset.within(area.area)
+        return queryset.filter(self.area_condition(area.area))
 
     def filter_offerings(self, queryset, name, values):
-        return queryset.filter(**{OFFERINGS[key][0]: True for key in values if key in OFFERINGS})
+        return queryset.filter(self.offerings_condition(values))
 
     def filter_label(self, queryset, name, value):
         if value == "true":
-            return queryset.filter(pk__in=Producer.objects.label_members().values("pk"))
+            return queryset.filter(self.label_condition())
         return queryset
+
+    # One condition per facet, used by the filters above and by the facet counts of
+    # producers.selectors.directory_facets, so that a count always means what the filter does.
+
+    @staticmethod
+    def category_condition(category) -> Q:
+        return Q(category=category) | Q(category__parent=category)
+
+    @staticmethod
+    def form_condition(form) -> Q:
+        return Q(production_form=form)
+
+    @staticmethod
+    def area_condition(geometry) -> Q:
+        """`geometry`: a polygon, or an expression giving one (e.g. a subquery)."""
+        return Q(location__within=geometry)
+
+    @staticmethod
+    def offerings_condition(keys) -> Q:
+        return Q(**{OFFERINGS[key][0]: True for key in keys if key in OFFERINGS})
+
+    @staticmethod
+    def label_condition() -> Q:
+        return Q(pk__in=Producer.objects.label_member_ids())
+
+    def facet_conditions(self) -> dict[str, Q]:
+        """The condition of each facet filter in use (the form must be valid)."""
+        data = self.form.cleaned_data
+        conditions = {}
+        if data.get("category"):
+            conditions["category"] = self.category_condition(data["category"])
+        if data.get("form"):
+            conditions["form"] = self.form_condition(data["form"])
+        if data.get("area"):
+            conditions["area"] = self.area_condition(data["area"].area)
+        if data.get("offering"):
+            conditions["offering"] = self.offerings_condition(data["offering"])
+        if data.get("label") == "true":
+            conditions["label"] = self.label_condition()
+        return conditions
+
+    def search_results(self, queryset):
+        """`queryset` narrowed by the search words only (no facet filter, no order)."""
+        return self.filter_search(queryset, "q", self.form.cleaned_data.get("q") or "").order_by()
 
     def filter_sort(self, queryset, name, value):
         return queryset

@@ -94,10 +94,14 @@ class ProducerQuerySet(models.QuerySet):
 
     def label_members(self, on=None) -> "ProducerQuerySet":
         """Producers with a current regular membership, i.e. the right to the label."""
-        from label.models import Membership, MembershipKind
+        return self.filter(pk__in=self.label_member_ids(on=on))
 
-        current = Membership.objects.current(on=on).filter(kind=MembershipKind.REGULAR)
-        return self.filter(pk__in=current.values("producer_id"))
+    @staticmethod
+    def label_member_ids(on=None):
+        """The ids of producers carrying the label, as a subquery (label.models defines it)."""
+        from label.models import Membership
+
+        return Membership.objects.carrying_label(on=on).values("producer_id")
 
 
 class Producer(models.Model):

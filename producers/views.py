@@ -14,7 +14,7 @@ from fabtown.paging import filtered_page
 from producers.forms import ProducerProfileForm
 from producers.models import Producer
 from producers.selectors import (
-    directory_facets,
+    directory_counts,
     producer_directory,
     producer_of_account,
     producer_profile,
@@ -29,11 +29,14 @@ from producers.structured_data import local_business
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = producer_directory(params=request.GET)
     valid = filterset.is_valid()
-    page, query = filtered_page(request, filterset, empty=Producer.objects.none())
+    counts = directory_counts(filterset=filterset) if valid else None
+    page, query = filtered_page(
+        request, filterset, empty=Producer.objects.none(), count=counts and counts.total
+    )
     context = {
         "filterset": filterset,
         "page": page,
-        "facets": directory_facets(params=request.GET) if valid else {},
+        "facets": counts.facets if counts else {},
         "query": query,
         "search": request.GET.get("q", ""),
         "sort": request.GET.get("sort", ""),

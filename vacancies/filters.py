@@ -1,12 +1,17 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.filters import AreaFilter, SlugChoiceFilter, StrictBooleanFilter
+from fabtown.filters import (
+    AreaFilter,
+    ChoicesReadOnceMixin,
+    SlugChoiceFilter,
+    StrictBooleanFilter,
+)
 from producers.models import ProductionForm
 from vacancies.models import SearchArea, Site, SiteKind
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(ChoicesReadOnceMixin, django_filters.FilterSet):
     """Filters of the public list of sites on offer."""
 
     kind = django_filters.ChoiceFilter(

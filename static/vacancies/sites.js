@@ -3,7 +3,7 @@ document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var element = document.getElementById("sites-map");
   if (!element || !window.L) { return; }
-  var map = FabTownMap.create(element);
+  var map = FabTownMap.create(element, { canvas: true });
   var esc = FabTownMap.escapeHtml;
   FabTownMap.showFeatures(map, element.dataset.geojson, function (p) {
     return '<a href="' + esc(p.url) + '">' + esc(p.name) + "</a>" +

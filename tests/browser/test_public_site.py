@@ -168,3 +168,20 @@ def test_the_directory_fits_phone_and_desktop_screens(new_context, live_server, 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "no horizontal scrolling"
     save_screenshot(page, f"directory-{width}")
+
+
+def test_the_directory_map_draws_on_a_canvas_and_opens_points_from_the_keyboard(
+    page, live_server, public_data
+):
+    page.goto(f"{live_server.url}/produzenten/")
+    _wait_for_map(page)
+    # one canvas for every point instead of an element per marker (10,000 in the region)
+    assert page.locator("#directory-map canvas").count() == 1
+    assert page.locator("#directory-map .leaflet-marker-icon").count() == 0
+    page.locator("#directory-map").focus()
+    page.keyboard.press("Enter")
+    link = page.locator("#directory-map .leaflet-popup-content a")
+    link.wait_for()
+    assert link.evaluate("a => a === document.activeElement")
+    names = page.locator(".cards h3").all_inner_texts()
+    assert link.inner_text() in names  # the point is one of the list's producers

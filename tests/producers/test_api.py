@@ -1,10 +1,21 @@
+import gzip
+import json
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fabtown.roles import EDITORS, VIEWERS, ensure_staff_groups
 from producers.models import Producer
-from tests.factories import MembershipFactory, ProducerFactory, ProductCategoryFactory, StaffFactory
+from tests.factories import (
+    MembershipFactory,
+    ProducerFactory,
+    ProductCategoryFactory,
+    SiteFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +204,41 @@ def test_anonymous_reads_are_throttled_at_the_documented_rate(api, settings):
         AnonRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         cache.clear()
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/producers/geojson/", "/produzenten/karte.geojson", "/flaechen/karte.geojson"]
+)
+def test_large_map_answers_are_sent_compressed_to_clients_that_accept_gzip(client, path):
+    ProducerFactory.create_batch(30)
+    SiteFactory.create_batch(30)
+    response = client.get(path, headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    collection = json.loads(gzip.decompress(response.content))
+    assert collection["type"] == "FeatureCollection"
+    assert client.get(path).get("Content-Encoding") is None  # plain for everyone else
+
+
+def test_html_pages_are_never_compressed_because_of_breach(client):
+    ProducerFactory.create_batch(30)
+    response = client.get("/produzenten/", headers={"accept-encoding": "gzip"})
+    assert response.get("Content-Encoding") is None
+
+
+@pytest.mark.parametrize("producers", [3, 30])
+def test_the_api_list_takes_the_same_number_of_queries_for_few_and_many(
+    client, django_assert_num_queries, producers
+):
+    """Reason: one COUNT for the paging and one page of producers with their taxonomy
+    (select_related) and label status (annotations); the rest are the throttle's counters in
+    the cache, whose number depends on the cache, not on the rows. So the count is taken once
+    for 3 producers and must be the same for 30."""
+    ProducerFactory.create_batch(producers)
+
+    client.get("/api/v1/producers/")  # warm the throttle's first write
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/api/v1/producers/").status_code == 200
+    ProducerFactory.create_batch(20)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert len(client.get("/api/v1/producers/").json()["results"]) == producers + 20
