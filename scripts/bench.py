@@ -338,16 +338,26 @@ def task_geojson(pages: dict) -> dict:
         "published_producers": published,
         "postgis_json_agg": {"median_ms": statistics.median(sql_ms[1:]), "bytes": size},
     }
-    for name, path in pages.items():
+    from django.test import override_settings
+
+    def median_ms(path: str) -> tuple[float, object, bytes]:
         times = []
         for _ in range(runs + 1):
             start = time.perf_counter()
             answer = client.get(path, HTTP_ACCEPT=accept_for(path))
             body = b"".join(answer) if answer.streaming else answer.content
             times.append((time.perf_counter() - start) * 1000)
-        median = statistics.median(times[1:])
+        return statistics.median(times[1:]), answer, body
+
+    for name, path in pages.items():
+        # Built each time (the cached answer would measure the cache, not the query).
+        with override_settings(ANSWER_CACHE=False):
+            median, answer, body = median_ms(path)
+        with override_settings(ANSWER_CACHE=True):
+            cached, _answer, _body = median_ms(path)
         result[name] = {
             "median_ms": median,
+            "cached_median_ms": cached,
             "bytes": len(body),
             "status": answer.status_code,
             "factor": median / result["postgis_json_agg"]["median_ms"],
@@ -574,8 +584,9 @@ def markdown(report: dict) -> str:
             if isinstance(row, dict) and "factor" in row:
                 verdict = "pass" if row["factor"] <= MAX_GEOJSON_FACTOR else "MISS"
                 lines.append(
-                    f"- `{name}`: {ms(row['median_ms'])} in process ({size(row['bytes'])}), "
-                    f"{row['factor']:.1f}× PostGIS (target ≤ {MAX_GEOJSON_FACTOR:.0f}×): {verdict}"
+                    f"- `{name}`: {ms(row['median_ms'])} built in process ({size(row['bytes'])}), "
+                    f"{row['factor']:.1f}× PostGIS (target ≤ {MAX_GEOJSON_FACTOR:.0f}×): {verdict}; "
+                    f"a cached answer {ms(row.get('cached_median_ms', 0))}"
                 )
     lh = report.get("lighthouse")
     if lh:
