@@ -585,8 +585,8 @@ def markdown(report: dict) -> str:
                 verdict = "pass" if row["factor"] <= MAX_GEOJSON_FACTOR else "MISS"
                 lines.append(
                     f"- `{name}`: {ms(row['median_ms'])} built in process ({size(row['bytes'])}), "
-                    f"{row['factor']:.1f}× PostGIS (target ≤ {MAX_GEOJSON_FACTOR:.0f}×): {verdict}; "
-                    f"a cached answer {ms(row.get('cached_median_ms', 0))}"
+                    f"{row['factor']:.1f}× PostGIS (target ≤ {MAX_GEOJSON_FACTOR:.0f}×): "
+                    f"{verdict}; a cached answer {ms(row.get('cached_median_ms', 0))}"
                 )
     lh = report.get("lighthouse")
     if lh:
