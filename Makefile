@@ -18,8 +18,11 @@ MANAGE = $(WITH_DB) $(PY) manage.py
 run: setup data static
 	@$(MANAGE) ensure_local_admin
 	@echo "FabTown Bochum runs at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C; 'make stop' stops the database."
-	@# One task-queue worker beside the server (e-mails, daily jobs); it stops with the server.
-	@$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	@# One task-queue worker beside the server (e-mails, daily jobs), started again if it stops
+	@# (it leaves when the database restarts); it stops with the server.
+	@( trap 'kill $$child 2>/dev/null; exit 0' TERM; \
+		while true; do $(MANAGE) procrastinate worker & child=$$!; wait $$child; sleep 2; done ) & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup check node_modules/.installed

@@ -15,19 +15,23 @@ filed under a version newer than its data.
 
 What is cached: GET/HEAD answers with status 200 to clients without a session, sign-in cookie
 or token, that set no cookie, did not use a CSP nonce and are not streamed: personal answers
-can never be stored. Rendered answers stay in each process's memory (the `answers` cache);
-rebuilding one costs a single render per server and version.
+can never be stored. Rendered answers stay in each process's memory, bounded in bytes (not in
+entries: a client asking for the 2 MB map under many made-up query strings must not fill the
+server's memory), the least recently used going first; rebuilding one costs a single render
+per server and version.
 """
 
 import hashlib
 import itertools
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial, wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
 from django.db import (
     DEFAULT_DB_ALIAS,
     InterfaceError,
@@ -47,6 +51,9 @@ from django.utils.translation import get_language
 CONTENT_APPS = ("fabtown", "producers", "vacancies", "measures", "label")
 # Answers larger than this are rebuilt each time rather than kept in every process's memory.
 MAX_CACHED_BYTES = 8 * 1024 * 1024
+# A kept answer is dropped after this long even if no write bumped the version: a safety net
+# for writes that bypassed both the model signals and content_changed().
+MAX_AGE_SECONDS = 600
 # Headers a cached answer keeps; the middleware adds the others (security, CSP) on every reply.
 KEPT_HEADERS = (
     "Content-Type",
@@ -61,6 +68,55 @@ KEPT_HEADERS = (
 
 _generation = itertools.count(1)
 _local_generation = 0
+
+
+class _AnswerStore:
+    """The answers of this process: least recently used out first, at most `max_bytes`."""
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[float, int, dict]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            item = self._entries.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return item[2]
+
+    def set(self, key: str, entry: dict) -> None:
+        size = len(entry["content"]) + 512  # the headers and the key, roughly
+        budget = settings.ANSWER_CACHE_MAX_BYTES
+        if size > budget:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            while self._entries and self._bytes + size > budget:
+                self._drop(next(iter(self._entries)))
+            self._entries[key] = (time.monotonic() + MAX_AGE_SECONDS, size, entry)
+            self._bytes += size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self._bytes
+
+    def _drop(self, key: str) -> None:
+        _expires, size, _entry = self._entries.pop(key)
+        self._bytes -= size
+
+
+store = _AnswerStore()
 
 
 # --- The version -------------------------------------------------------------------------------
@@ -205,7 +261,6 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
         return render()
     version, changed_at = current_version()
     key = _key(request, version)
-    store = caches["answers"]
     entry = store.get(key)
     if entry is None:
         response = render()

@@ -41,8 +41,10 @@ def current_request_id() -> str | None:
 
 
 def request_id_from(request: HttpRequest) -> str:
+    """The id our own proxy gave the request, else a new one: without a trusted proxy in front
+    (TRUSTED_PROXY_COUNT=0), a client could give its requests another request's id."""
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    if _VALID_REQUEST_ID.fullmatch(incoming):
+    if settings.TRUSTED_PROXY_COUNT > 0 and _VALID_REQUEST_ID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
 

@@ -1,10 +1,16 @@
 import ipaddress
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 
+from fabtown import errors
 from fabtown.errors import page_not_found
+
+logger = logging.getLogger(__name__)
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -88,3 +94,38 @@ class TrustedProxyMiddleware:
                 else:
                     request.META["REMOTE_ADDR"] = str(client)
         return self.get_response(request)
+
+
+class OutageMiddleware:
+    """A database outage or a full disk answers the site's 503 page (JSON under /api/) also in
+    development, where Django would show its debug page instead of handler500; and answers to
+    HEAD requests carry no body (gunicorn warns about each one that does)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""
+        if "Cache-Control" not in response and _signed_in(request):
+            # Personal pages: never kept by a shared cache or the browser's back-forward store.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def process_exception(self, request, exception):
+        reason = errors.unavailable_reason(exception)
+        if reason is None:
+            return None
+        logger.error("Answered 503: %s unavailable (%s)", reason, type(exception).__name__)
+        return errors.service_unavailable(request, reason=reason)
+
+
+def _signed_in(request) -> bool:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False  # anonymous, and no session to look up
+    try:
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
+    except DatabaseError:  # the outage the 503 page is telling about
+        return False

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every limit below reads the client's address from REMOTE_ADDR.
     "fabtown.middleware.TrustedProxyMiddleware",
+    # 503 for outages also in development, no bodies for HEAD, private personal pages.
+    "fabtown.middleware.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policies too (an SVG or HTML file
     # opened on its own is a document like any page).
@@ -221,16 +223,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Answers to anonymous readers (fabtown.answers) -----------------------------------------
 # Rendered public pages and API answers, filed under the content version that every committed
 # write bumps: nothing is ever stale, so each process keeps its own copies in memory (no
-# network round trip; at most ANSWER_CACHE_ENTRIES answers, each kept at most 10 minutes).
+# network round trip), at most ANSWER_CACHE_MAX_MB megabytes, each at most 10 minutes.
 # Off in development (DEBUG) by default, so that an edited template shows at once.
 ANSWER_CACHE = env_bool("ANSWER_CACHE", default=not DEBUG or TESTING)
-ANSWERS_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fabtown-answers",
-    "TIMEOUT": 600,
-    "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_ENTRIES", default=500)},
-}
-CACHES["answers"] = ANSWERS_CACHE
+ANSWER_CACHE_MAX_BYTES = env_int("ANSWER_CACHE_MAX_MB", default=64) * 1024 * 1024
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -502,10 +498,7 @@ if TESTING:
     # Several suites may share one PostgreSQL server (e.g. two checkouts): each names its own.
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", default="test_fabtown")}
     # One process; tests clear it between runs (tests/conftest.py).
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "answers": ANSWERS_CACHE,
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Operations: probes, database faults, logs, error tracker, read replica (README: "Running it
 # for the whole region") ------------------------------------------------------------------------

@@ -48,16 +48,18 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """allauth's sign-up and sign-in counters and the cached answers live in caches; every
-    test starts with none. (The other rate limits count in the database and go with each test's
-    transaction.)"""
-    from django.core.cache import caches
+    """allauth's sign-up and sign-in counters live in the cache, answers in fabtown.answers'
+    store; every test starts with none. (The other rate limits count in the database and go
+    with each test's transaction.)"""
+    from django.core.cache import cache
 
-    for alias in ("default", "answers"):
-        caches[alias].clear()
+    from fabtown import answers
+
+    cache.clear()
+    answers.store.clear()
     yield
-    for alias in ("default", "answers"):
-        caches[alias].clear()
+    cache.clear()
+    answers.store.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -129,11 +129,11 @@ def test_city_staff_filter_the_catalogue_to_quick_wins(page, live_server, public
 
 def test_switching_the_language_keeps_the_page(page, live_server, public_data):
     page.goto(f"{live_server.url}/produzenten/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{live_server.url}/en/producers/")
     assert page.get_by_role("heading", level=1).inner_text() == "Producers in Bochum"
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("button", name="Deutsch").click()
+    page.get_by_role("link", name="Deutsch").click()
     page.wait_for_url(f"{live_server.url}/produzenten/")
 
 

@@ -184,3 +184,47 @@ def test_the_language_switch_is_a_link_to_the_same_page(client):
     assert 'href="/en/producers/?q=Kaffee" hreflang="en" lang="en">English</a>' in page
     english = client.get("/en/producers/").text
     assert 'href="/produzenten/" hreflang="de" lang="de">Deutsch</a>' in english
+
+
+def test_made_up_query_strings_cannot_fill_the_servers_memory(client, settings):
+    """The store is bounded in bytes: the oldest answers go first, the newest stay."""
+    settings.ANSWER_CACHE_MAX_BYTES = 200_000
+    ProducerFactory.create_batch(3)
+    for number in range(40):
+        assert client.get(f"{DIRECTORY}?x={number}").status_code == 200
+    assert 0 < answers.store.size_in_bytes <= 200_000
+    assert _queries(client, f"{DIRECTORY}?x=39")[0] == 1  # the newest is still kept
+    assert _queries(client, f"{DIRECTORY}?x=0")[0] > 1  # the oldest made room
+
+
+def test_a_signed_in_visitors_pages_are_private(client):
+    member = Client()
+    member.force_login(ApplicantFactory())
+    assert "private" in member.get(DIRECTORY)["Cache-Control"]
+    assert client.get(DIRECTORY)["Cache-Control"] == "no-cache"
+
+
+def test_head_requests_get_the_headers_without_a_body(client):
+    ProducerFactory()
+    response = client.head(DIRECTORY)
+    assert response.status_code == 200 and response.content == b""
+    assert response.has_header("ETag")
+
+
+def test_the_api_answers_503_json_while_the_database_is_down_also_in_development(
+    client, settings, monkeypatch
+):
+    """Django would show its debug page with DEBUG=1; the site's own answer is the same."""
+    from django.db import OperationalError
+
+    from producers import api as producers_api
+
+    settings.DEBUG = True
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(producers_api.ProducerViewSet, "list", down)
+    response = client.get(API, HTTP_ACCEPT="application/json")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]

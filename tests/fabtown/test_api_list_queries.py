@@ -16,18 +16,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Reason for each number: the paging COUNT and the page (1–2), plus one query per prefetched
-# relation (sites: suitable forms; interim uses: producers; measures: target groups, actors,
-# interactions, best practices); annotations and joins add none.
+# Reason for each number: the anonymous throttle's counter (one upsert), the paging COUNT and
+# the page (1–2), plus one query per prefetched relation (sites: suitable forms; interim uses:
+# producers; measures: target groups, actors, interactions, best practices); annotations and
+# joins add none.
 LISTS = [
-    ("/api/v1/producers/", ProducerFactory, 2),
-    ("/api/v1/producers/geojson/", ProducerFactory, 1),
-    ("/api/v1/sites/", SiteFactory, 3),
-    ("/api/v1/sites/geojson/", SiteFactory, 1),
-    ("/api/v1/interim-uses/", InterimUseFactory, 3),
-    ("/api/v1/search-areas/", SearchAreaFactory, 2),
-    ("/api/v1/measures/", MeasureFactory, 6),
-    ("/api/v1/label-members/", MembershipFactory, 2),
+    ("/api/v1/producers/", ProducerFactory, 3),
+    ("/api/v1/producers/geojson/", ProducerFactory, 2),
+    ("/api/v1/sites/", SiteFactory, 4),
+    ("/api/v1/sites/geojson/", SiteFactory, 2),
+    ("/api/v1/interim-uses/", InterimUseFactory, 4),
+    ("/api/v1/search-areas/", SearchAreaFactory, 3),
+    ("/api/v1/measures/", MeasureFactory, 7),
+    ("/api/v1/label-members/", MembershipFactory, 3),
 ]
 
 

@@ -53,15 +53,25 @@ def test_every_answer_carries_a_new_request_id(client):
     assert first["X-Request-ID"] != second["X-Request-ID"]
 
 
-def test_a_well_formed_incoming_request_id_is_kept(client):
+def test_a_well_formed_request_id_of_our_own_proxy_is_kept(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     response = client.get("/", HTTP_X_REQUEST_ID="lb-7f3a9c01-42")
     assert response["X-Request-ID"] == "lb-7f3a9c01-42"
+
+
+def test_without_a_proxy_a_clients_own_request_id_is_replaced(client):
+    """Otherwise a client could give its requests the id of someone else's request."""
+    response = client.get("/", HTTP_X_REQUEST_ID="lb-7f3a9c01-42")
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
 @pytest.mark.parametrize(
     "incoming", ["short", "x" * 65, "id with spaces", 'forged"}\n{"level": "ERROR', "ä" * 12]
 )
-def test_an_incoming_request_id_that_does_not_fit_the_pattern_is_replaced(client, incoming):
+def test_an_incoming_request_id_that_does_not_fit_the_pattern_is_replaced(
+    client, settings, incoming
+):
+    settings.TRUSTED_PROXY_COUNT = 1
     response = client.get("/", HTTP_X_REQUEST_ID=incoming)
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 

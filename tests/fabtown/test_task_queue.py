@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 import socket
+import threading
 from io import StringIO
 
 import pytest
@@ -74,11 +75,33 @@ def mail_server_down(queued_mail):
     return queued_mail
 
 
+def in_own_thread(function) -> None:
+    """Runs an asyncio-based function in a thread of its own, as a worker process would: the
+    browser tests leave Playwright's event loop running in the test thread."""
+    failures = []
+
+    def run():
+        try:
+            function()
+        except BaseException as error:  # re-raised in the test's thread
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def run_worker() -> None:
     """One pass of a worker as `manage.py procrastinate worker` runs it (with a connection pool
     of its own, not Django's connection): every job that is due, then it stops."""
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    def one_pass():
+        with app.replace_connector(app.connector.get_worker_connector()):
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    in_own_thread(one_pass)
 
 
 def mail_jobs() -> list[dict]:
@@ -319,7 +342,11 @@ def test_two_workers_defer_a_daily_job_once_per_day():
     )
     due = int(datetime.datetime(2026, 3, 2, 4, 15, tzinfo=datetime.UTC).timestamp())
     for _worker in range(2):  # each worker has a deferrer of its own
-        asyncio.run(PeriodicDeferrer(registry=app.periodic_registry).defer_jobs([(periodic, due)]))
+        in_own_thread(
+            lambda: asyncio.run(
+                PeriodicDeferrer(registry=app.periodic_registry).defer_jobs([(periodic, due)])
+            )
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE task_name = %s", [periodic.task.name]

@@ -18,7 +18,6 @@ DATABASE_CACHE = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fabtown_cache",
     },
-    "answers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 
