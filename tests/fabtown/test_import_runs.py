@@ -21,13 +21,13 @@ from fabtown.models import ImportRun
 from fabtown.roles import ensure_staff_groups
 from fabtown.storage import private_storage
 from producers.models import Producer
+from tests.fabtown.test_task_queue import _empty_queue, make_retries_due, run_worker
 from tests.factories import (
     ProductCategoryFactory,
     ProductionFormFactory,
     StaffFactory,
     SuperuserFactory,
 )
-from tests.fabtown.test_task_queue import _empty_queue, make_retries_due, run_worker
 from vacancies.models import Site
 
 HEADER = "slug,name,category,production_form,founded_year,employees_min,employees_max,postcode,"
