@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 import socket
+import threading
 from io import StringIO
 
 import pytest
@@ -74,11 +75,34 @@ def mail_server_down(queued_mail):
     return queued_mail
 
 
+def in_a_thread_of_its_own(function) -> None:
+    """Run what starts an event loop (asyncio.run) beside the main thread: after a browser test,
+    Playwright keeps an event loop running in the main thread for the rest of the session, and
+    asyncio.run refuses to start there. What it raises is raised here."""
+    failures: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            function()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def run_worker() -> None:
     """One pass of a worker as `manage.py procrastinate worker` runs it (with a connection pool
     of its own, not Django's connection): every job that is due, then it stops."""
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    def work() -> None:
+        with app.replace_connector(app.connector.get_worker_connector()):
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    in_a_thread_of_its_own(work)
 
 
 def mail_jobs() -> list[dict]:
@@ -319,7 +343,8 @@ def test_two_workers_defer_a_daily_job_once_per_day():
     )
     due = int(datetime.datetime(2026, 3, 2, 4, 15, tzinfo=datetime.UTC).timestamp())
     for _worker in range(2):  # each worker has a deferrer of its own
-        asyncio.run(PeriodicDeferrer(registry=app.periodic_registry).defer_jobs([(periodic, due)]))
+        deferrer = PeriodicDeferrer(registry=app.periodic_registry)
+        in_a_thread_of_its_own(lambda d=deferrer: asyncio.run(d.defer_jobs([(periodic, due)])))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE task_name = %s", [periodic.task.name]
