@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -307,3 +307,29 @@ def test_the_command_leaves_a_file_to_the_worker_and_shows_its_status(taxonomy, 
     assert f"Import run {run.pk} (producers.Producer, betriebe.txt): waiting, 0 of 10 rows" in (
         status.getvalue()
     )
+
+
+@pytest.mark.django_db
+def test_the_command_reads_xlsx_files_as_the_admin_does(taxonomy, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for line in producers_csv(30).splitlines():
+        workbook.active.append(line.split(","))
+    path = tmp_path / "betriebe.xlsx"
+    workbook.save(path)
+    out = StringIO()
+
+    call_command("import_records", "producers.Producer", str(path), stdout=out, stderr=StringIO())
+
+    assert "done, 30 of 30 rows; new 29, updated 0, unchanged 0, invalid 1" in out.getvalue()
+    assert Producer.objects.count() == 29
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_records_without_a_spreadsheet_import(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no spreadsheet import"):
+        call_command("import_records", "fabtown.AccessibilityFeedback", str(path))
+    assert not ImportRun.objects.exists()
