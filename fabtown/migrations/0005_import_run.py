@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('model_label', models.CharField(max_length=100, verbose_name='records')),
                 ('resource', models.CharField(max_length=200, verbose_name='resource')),
-                ('file', models.FileField(blank=True, max_length=300, storage=fabtown.storage.PrivateFileSystemStorage(), upload_to='imports/', verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=300, storage=fabtown.storage.PrivateStorage(), upload_to='imports/', verbose_name='file')),
                 ('file_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
                 ('format', models.CharField(max_length=10, verbose_name='format')),
                 ('status', models.CharField(choices=[('waiting', 'waiting'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='waiting', max_length=10, verbose_name='status')),
