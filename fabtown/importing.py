@@ -8,12 +8,17 @@ are invalid; the bad ones are listed with their errors.
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.geos import Point
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import CharField, TextField
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
@@ -188,6 +193,51 @@ class KeepGoodRowsImportMixin(ImportExportMixin):
         ):
             context["confirm_form"] = self.create_confirm_form(request, import_form=context["form"])
         return response
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmed import: a file of more than IMPORT_IN_BACKGROUND_ROWS rows becomes an
+        ImportRun done by the worker, and the user is sent to its page (fabtown.import_runs);
+        smaller files are imported here, as the library does."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)
+        from fabtown.import_runs import FORMATS, format_name, import_run_start
+
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](
+            encoding=self.from_encoding
+        )
+        tmp_storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        data = tmp_storage.read()
+        file_format = format_name(input_format)
+        if (
+            file_format not in FORMATS
+            or input_format.create_dataset(data).height <= settings.IMPORT_IN_BACKGROUND_ROWS
+        ):
+            return super().process_import(request, **kwargs)  # reads the small file again
+        resource = self.choose_import_resource_class(confirm_form, request)
+        run = import_run_start(
+            model=self.model,
+            resource=f"{resource.__module__}.{resource.__qualname__}",
+            data=data,
+            file_name=confirm_form.cleaned_data.get("original_file_name") or "",
+            file_format=file_format,
+            started_by=request.user,
+        )
+        tmp_storage.remove()
+        messages.info(
+            request,
+            _("The file has %(rows)s rows: it is imported in the background. You may leave this "
+              "page and come back to it under “Import runs”.") % {"rows": run.rows_total},
+        )  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:fabtown_importrun_change", args=[run.pk]))
 
     def process_result(self, result, request):
         for row in result.invalid_rows:

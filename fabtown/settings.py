@@ -435,6 +435,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # posts as well (fabtown.admin_base).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# --- Long imports in the background (fabtown.import_runs, issue 10) ------------------------------
+# An admin import of more than this many rows is done by the task-queue worker, in chunks of
+# IMPORT_CHUNK_ROWS rows (one transaction each); the admin shows its progress.
+IMPORT_IN_BACKGROUND_ROWS = env_int("IMPORT_IN_BACKGROUND_ROWS", default=500)
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", default=200)
+if IMPORT_IN_BACKGROUND_ROWS < 1 or IMPORT_CHUNK_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_IN_BACKGROUND_ROWS and IMPORT_CHUNK_ROWS must be 1 or more.")
+
 # --- Benchmark (make bench, scripts/bench.py) -------------------------------------------------
 # Routes /bench/hello/, the hello-world view the benchmark compares every page with. Only the
 # benchmark sets it; a production server never has the route.

@@ -163,3 +163,23 @@ def queue_stats() -> dict[str, int]:
         )
         waiting, scheduled, running, failed = cursor.fetchone()
     return {"waiting": waiting, "scheduled": scheduled, "running": running, "failed": failed}
+
+
+# --- Long spreadsheet imports (fabtown.import_runs) ---------------------------------------------
+
+IMPORT_QUEUE = "imports"
+# A run that stopped (the database went away, the worker was stopped) goes on after its last
+# committed chunk; after the third try it ends as failed and its file is deleted.
+IMPORT_RETRY = retry.RetryStrategy(max_attempts=3, wait=60)
+
+
+@app.task(queue=IMPORT_QUEUE, retry=IMPORT_RETRY, pass_context=True)
+def process_import_run(context, *, run_id: int) -> None:
+    from fabtown.import_runs import import_run_process
+
+    last_try = context.job.attempts >= IMPORT_RETRY.max_attempts
+    import_run_process(run_id=run_id, give_up_on_error=last_try)
+
+
+def defer_import_run(*, run_id: int) -> int:
+    return defer_in_transaction(process_import_run, run_id=run_id)

@@ -41,3 +41,35 @@ def test_staff_import_sites_and_keep_the_good_rows(page, live_server, tmp_path):
     # the status history of an imported site starts with its import, by whom it was imported
     first = Site.objects.get(name="Ladenlokal Brückstraße 10").status_changes.get()
     assert (first.to_status, first.changed_by.username) == ("vacant", "redaktion")
+
+
+def test_a_large_import_goes_to_the_background_and_its_page_follows_it_to_the_end(
+    page, live_server, tmp_path, settings
+):
+    from tests.fabtown.test_task_queue import _empty_queue, run_worker
+
+    _empty_queue()
+    settings.IMPORT_IN_BACKGROUND_ROWS = 2  # the three rows above are "a large file" here
+    SuperuserFactory(username="redaktion")
+    upload = tmp_path / "leerstaende.csv"
+    upload.write_text(SITES_CSV, encoding="utf-8")
+    admin_login(page, live_server.url, "redaktion", next_path="/admin/vacancies/site/import/")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.locator("select[name=format]").select_option(label="csv")
+    page.get_by_role("button", name="Absenden").click()
+    page.get_by_role("button", name="Import bestätigen").click()
+
+    page.wait_for_url("**/admin/fabtown/importrun/*/change/")
+    assert "im Hintergrund importiert" in page.locator("ul.messagelist").inner_text()
+    progress = page.locator(".import-run-progress")
+    assert "0 von 3 Zeilen" in progress.inner_text() and "wartet" in progress.inner_text()
+    assert not Site.objects.exists()
+
+    run_worker()  # while the page is open: it asks for the progress and shows the end
+
+    page.locator('.import-run-progress[data-finished="1"]').wait_for()
+    assert "3 von 3 Zeilen" in progress.inner_text() and "fertig" in progress.inner_text()
+    assert "floor_area_m2" in page.get_by_role("table").last.inner_text()
+    save_screenshot(page, "admin-import-run")
+    assert Site.objects.count() == 2
+    _empty_queue()

@@ -8,6 +8,7 @@ from procrastinate.contrib.django import app as task_queue
 from procrastinate.contrib.django.models import ProcrastinateJob
 from rest_framework.authtoken.models import Token
 
+from fabtown.models import ImportRun
 from label.models import LabelApplication, LabelSettings
 from measures.models import Measure
 from producers.models import Producer
@@ -46,6 +47,11 @@ def full_data(bochum_data):
         username="vergesslich@example.org", ip_address="192.0.2.1", failures_since_start=2
     )
     task_queue.tasks["fabtown.tasks.purge_finished_jobs"].defer(timestamp=0)
+    ImportRun.objects.create(
+        model_label="producers.Producer", resource="producers.admin.ProducerResource",
+        format="csv", status="done", rows_total=3, rows_done=3, new=2, invalid=1,
+        invalid_rows=[{"row": 3, "errors": {"postcode": ["Eine deutsche Postleitzahl …"]}}],
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -61,7 +67,8 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
-NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob}
+# Import runs come from the import pages.
+NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob, ImportRun}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -75,18 +75,19 @@ def mail_server_down(queued_mail):
     return queued_mail
 
 
-def in_own_thread(function) -> None:
-    """Runs an asyncio-based function in a thread of its own, as a worker process would: the
-    browser tests leave Playwright's event loop running in the test thread."""
-    failures = []
+def in_a_thread_of_its_own(function) -> None:
+    """Run what starts an event loop (asyncio.run) beside the main thread: after a browser test,
+    Playwright keeps an event loop running in the main thread for the rest of the session, and
+    asyncio.run refuses to start there. What it raises is raised here."""
+    failures: list[BaseException] = []
 
-    def run():
+    def call() -> None:
         try:
             function()
-        except BaseException as error:  # re-raised in the test's thread
+        except BaseException as error:
             failures.append(error)
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=call)
     thread.start()
     thread.join()
     if failures:
@@ -97,11 +98,11 @@ def run_worker() -> None:
     """One pass of a worker as `manage.py procrastinate worker` runs it (with a connection pool
     of its own, not Django's connection): every job that is due, then it stops."""
 
-    def one_pass():
+    def work() -> None:
         with app.replace_connector(app.connector.get_worker_connector()):
             app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
 
-    in_own_thread(one_pass)
+    in_a_thread_of_its_own(work)
 
 
 def mail_jobs() -> list[dict]:
@@ -342,11 +343,8 @@ def test_two_workers_defer_a_daily_job_once_per_day():
     )
     due = int(datetime.datetime(2026, 3, 2, 4, 15, tzinfo=datetime.UTC).timestamp())
     for _worker in range(2):  # each worker has a deferrer of its own
-        in_own_thread(
-            lambda: asyncio.run(
-                PeriodicDeferrer(registry=app.periodic_registry).defer_jobs([(periodic, due)])
-            )
-        )
+        deferrer = PeriodicDeferrer(registry=app.periodic_registry)
+        in_a_thread_of_its_own(lambda d=deferrer: asyncio.run(d.defer_jobs([(periodic, due)])))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE task_name = %s", [periodic.task.name]
