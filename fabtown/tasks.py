@@ -98,6 +98,19 @@ async def purge_finished_jobs(context, timestamp: int) -> None:
     )
 
 
+@app.periodic(cron="*/5 * * * *", periodic_id="stalled")
+@app.task(queue=MAINTENANCE_QUEUE, pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> None:
+    """Jobs whose worker died mid-way (killed, machine lost) are taken up again: a worker
+    that sent no heartbeat for a minute is gone. Every task here may run again: an import run
+    goes on after its last committed chunk; an e-mail whose worker died right after sending
+    it goes out twice rather than never."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=60):
+        await manager.retry_job(job)
+    await manager.prune_stalled_workers(seconds_since_heartbeat=60)
+
+
 # --- Erasure (fabtown.erasure) ----------------------------------------------------------------
 
 
