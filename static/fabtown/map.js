@@ -22,26 +22,31 @@
     return map;
   }
 
-  /* Loads a GeoJSON FeatureCollection as circle markers drawn on the map's canvas;
+  /* Loads a GeoJSON FeatureCollection of points as circle markers drawn on the map's canvas;
      `popup(properties)` returns the popup's HTML. Resolves with the number of features shown.
      A canvas point is no element of its own, so the keyboard reaches the points through the
      map: with the map focused, the arrow keys move it and Enter opens the point nearest the
-     centre, with the focus on its link. The list beside the map names every point too. */
+     centre, with the focus on its link. The list beside the map names every point too.
+     The points are added in slices from west to east, each slice in a task of its own, so that
+     neither building nor drawing 10,000 of them blocks the page (each frame redraws only the
+     strip of the canvas its slice covers). */
+  var SLICE = 400;
+
   function showFeatures(map, url, popup) {
     return fetch(url, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
       .then(function (collection) {
-        var layer = L.geoJSON(collection, {
-          pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, {
-              radius: 7, weight: 2, color: "#ffffff", fillColor: "#1f5f8b", fillOpacity: 0.9
-            });
-          }
+        var points = collection.features.filter(function (feature) {
+          return feature.geometry && feature.geometry.type === "Point";
         });
+        points.sort(function (a, b) { return a.geometry.coordinates[0] - b.geometry.coordinates[0]; });
+        var layer = L.featureGroup().addTo(map);
         layer.on("click", function (event) { open(map, event.layer, popup); });
-        map.addLayer(layer);
-        if (collection.features.length) {
-          map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
+        if (points.length) {
+          var bounds = L.latLngBounds(points.map(function (feature) {
+            return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+          }));
+          map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
         }
         map.getContainer().addEventListener("keydown", function (event) {
           if (event.key !== "Enter" || event.target !== map.getContainer()) { return; }
@@ -53,9 +58,30 @@
             if (link) { link.focus(); }
           }
         });
-        map.getContainer().dataset.features = String(collection.features.length);
-        return collection.features.length;
+        return addInSlices(layer, points).then(function () {
+          map.getContainer().dataset.features = String(points.length);
+          return points.length;
+        });
       });
+  }
+
+  function addInSlices(layer, points) {
+    return new Promise(function (resolve) {
+      var next = 0;
+      (function slice() {
+        var end = Math.min(next + SLICE, points.length);
+        for (; next < end; next++) {
+          var feature = points[next];
+          var marker = L.circleMarker(
+            [feature.geometry.coordinates[1], feature.geometry.coordinates[0]],
+            { radius: 7, weight: 2, color: "#ffffff", fillColor: "#1f5f8b", fillOpacity: 0.9 }
+          );
+          marker.feature = feature;
+          layer.addLayer(marker);
+        }
+        if (next < points.length) { setTimeout(slice, 0); } else { resolve(); }
+      })();
+    });
   }
 
   function open(map, marker, popup) {
