@@ -71,7 +71,8 @@ _local_generation = 0
 
 
 class _AnswerStore:
-    """The answers of this process: least recently used out first, at most `max_bytes`."""
+    """The answers of this process: least recently used out first, at most
+    ANSWER_CACHE_MAX_BYTES in all."""
 
     def __init__(self):
         self._entries: OrderedDict[str, tuple[float, int, dict]] = OrderedDict()

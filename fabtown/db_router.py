@@ -26,9 +26,13 @@ from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
+from fabtown.answers import CONTENT_APPS
+
 PRIMARY = "default"
 REPLICA = "replica"
-REPLICA_APPS = frozenset({"producers", "vacancies", "measures", "label", "fabtown"})
+# What the replica serves is what cached answers are made of: the same apps, so that an answer's
+# content version is read from the database its data comes from (fabtown.answers).
+REPLICA_APPS = frozenset(CONTENT_APPS)
 PIN_SESSION_KEY = "_read_primary_until"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _ADMIN_PREFIX = "/admin/"

@@ -96,10 +96,9 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
-class OutageMiddleware:
-    """A database outage or a full disk answers the site's 503 page (JSON under /api/) also in
-    development, where Django would show its debug page instead of handler500; and answers to
-    HEAD requests carry no body (gunicorn warns about each one that does)."""
+class HeadWithoutBodyMiddleware:
+    """First of all: answers to HEAD requests carry no body, the probes' and cached answers'
+    included (gunicorn warns about each one that does)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -108,6 +107,19 @@ class OutageMiddleware:
         response = self.get_response(request)
         if request.method == "HEAD" and not response.streaming:
             response.content = b""
+        return response
+
+
+class OutageMiddleware:
+    """A database outage or a full disk answers the site's 503 page (JSON under /api/) also in
+    development, where Django would show its debug page instead of handler500; personal pages
+    are marked private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if "Cache-Control" not in response and _signed_in(request):
             # Personal pages: never kept by a shared cache or the browser's back-forward store.
             patch_cache_control(response, private=True, no_cache=True)

@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every limit below reads the client's address from REMOTE_ADDR.
     "fabtown.middleware.TrustedProxyMiddleware",
-    # 503 for outages also in development, no bodies for HEAD, private personal pages.
+    # 503 for outages also in development, private personal pages.
     "fabtown.middleware.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policies too (an SVG or HTML file
@@ -513,7 +513,11 @@ if TESTING:
 # First: /healthz and /readyz answer a load balancer's probe by IP over plain HTTP before
 # ALLOWED_HOSTS or the HTTPS redirect could refuse it (fabtown/health.py). Second: every other
 # request gets its id and its access-log line, also those refused or redirected further on.
-MIDDLEWARE[:0] = ["fabtown.health.HealthCheckMiddleware", "fabtown.logs.RequestIdMiddleware"]
+MIDDLEWARE[:0] = [
+    "fabtown.middleware.HeadWithoutBodyMiddleware",
+    "fabtown.health.HealthCheckMiddleware",
+    "fabtown.logs.RequestIdMiddleware",
+]
 
 # A persistent connection broken by a database restart is noticed and replaced at the start of
 # the next request, instead of failing it. Connecting gives up after a few seconds, so that a

@@ -131,7 +131,12 @@ def test_probes_answer_only_get_and_head(client):
 def test_the_new_middleware_adds_no_query_to_a_public_page(
     client, settings, bochum_data, django_assert_num_queries
 ):
-    ours = {"fabtown.health.HealthCheckMiddleware", "fabtown.logs.RequestIdMiddleware"}
+    ours = {
+        "fabtown.middleware.HeadWithoutBodyMiddleware",
+        "fabtown.health.HealthCheckMiddleware",
+        "fabtown.logs.RequestIdMiddleware",
+        "fabtown.middleware.OutageMiddleware",
+    }
     assert ours <= set(settings.MIDDLEWARE)
     full = list(settings.MIDDLEWARE)
     settings.MIDDLEWARE = [name for name in full if name not in ours]
@@ -143,3 +148,13 @@ def test_the_new_middleware_adds_no_query_to_a_public_page(
     assert len(without) > 0
     with django_assert_num_queries(len(without)):
         assert client.get("/produzenten/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # the handler's request signals manage connections
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_a_probe_by_head_gets_the_status_without_a_body(path):
+    """Through the WSGI handler as gunicorn calls it (the test client drops HEAD bodies itself)."""
+    from tests.fabtown.test_answers import head_through_wsgi
+
+    status, body = head_through_wsgi(path)
+    assert status == 200 and body == b""

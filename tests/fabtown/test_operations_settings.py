@@ -69,7 +69,9 @@ def test_development_writes_plain_text(production):
 
 
 def test_the_probes_come_first_then_the_request_id(production):
-    assert production["middleware"][:3] == [
+    """Only the HEAD rule wraps them, so that probes by HEAD carry no body either."""
+    assert production["middleware"][:4] == [
+        "fabtown.middleware.HeadWithoutBodyMiddleware",
         "fabtown.health.HealthCheckMiddleware",
         "fabtown.logs.RequestIdMiddleware",
         "fabtown.middleware.TrustedProxyMiddleware",
