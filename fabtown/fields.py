@@ -34,7 +34,9 @@ class BoundedTextField(models.TextField):
 
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only=private_only)
-        if cls._meta.abstract:
+        # Models rendered from migration state ("__fake__") carry the constraint in their
+        # options already; adding it again would create it twice (CreateModel + AddConstraint).
+        if cls._meta.abstract or cls.__module__ == "__fake__":
             return
         within = LessThanOrEqual(Length(F(name)), Value(self.max_length))
         constraint = models.CheckConstraint(

@@ -179,6 +179,10 @@ class Producer(models.Model):
         default=False,
         help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
     )
+    # Note 13 of the concept: computed by producers.services from the buildings layer.
+    residential_buildings_500m = models.PositiveIntegerField(
+        _("residential buildings within 500 m"), null=True, blank=True, editable=False
+    )
     website = WebURLField(_("website"), blank=True)
     email = models.EmailField(_("business e-mail"), blank=True)
     phone = models.CharField(_("business phone"), max_length=40, blank=True)
@@ -319,3 +323,27 @@ class ProducerPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class Building(models.Model):
+    """A building of an imported layer (ALKIS or OpenStreetMap outlines): the basis of the
+    urban-location rule of note 13 (at least 223 residential buildings within 500 m)."""
+
+    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    is_residential = models.BooleanField(_("residential"))
+    # the outline's centroid; a building counts when its point lies within 500 m
+    location = geo.PointField(_("location"), srid=4326)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [
+            models.CheckConstraint(
+                condition=geo.within_extent("location"), name="building_location_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
