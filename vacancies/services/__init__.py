@@ -1,3 +1,6 @@
+"""Writes of the vacancy cadastre. The parts of the office's working tool (issue 11) live in
+modules of their own beside this one (space requests, matching, verification, ...)."""
+
 import logging
 
 from django.contrib.auth.models import AbstractBaseUser
