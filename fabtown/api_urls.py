@@ -13,6 +13,7 @@ from label.api import LabelMemberViewSet
 from measures.api import MeasureViewSet
 from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFormViewSet
 from vacancies.api import InterimUseViewSet, SearchAreaViewSet, SiteViewSet
+from vacancies.api_space_requests import SpaceRequestViewSet
 
 router = DefaultRouter()
 router.register("producers", ProducerViewSet, basename="producer")
@@ -21,6 +22,7 @@ router.register("production-forms", ProductionFormViewSet, basename="production-
 router.register("search-areas", SearchAreaViewSet, basename="search-area")
 router.register("sites", SiteViewSet, basename="site")
 router.register("interim-uses", InterimUseViewSet, basename="interim-use")
+router.register("space-requests", SpaceRequestViewSet, basename="space-request")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("label-members", LabelMemberViewSet, basename="label-member")
 

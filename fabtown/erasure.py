@@ -3,7 +3,8 @@
 A person is found by an e-mail address (their producer account, applications that name it as
 contact, sites whose owner contact holds it, accessibility feedback that gave it, e-mails to it
 still waiting in the task queue) or, as a
-site owner, by name or by site. Each app's service erases its part; this module only finds
+site owner, by name or by site; space requests that give the address as contact are erased
+too. Each app's service erases its part; this module only finds
 and reports, without repeating the data it erased.
 """
 
@@ -20,7 +21,9 @@ from fabtown.tasks import queued_emails_delete, queued_emails_to
 from label.models import LabelApplication
 from label.services import account_erase, application_erase_personal_data
 from vacancies.selectors import site_ids_of_owner
+from vacancies.selectors.space_requests import space_request_ids_of_requester
 from vacancies.services import site_owner_erase
+from vacancies.services.space_requests import space_request_erase
 
 log = logging.getLogger("fabtown.erasure")
 
@@ -34,6 +37,7 @@ class Findings:
     site_ids: set = field(default_factory=set)
     feedback_ids: list = field(default_factory=list)
     mail_job_ids: list = field(default_factory=list)
+    space_request_ids: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What was (or would be) erased, by record id: never the data itself."""
@@ -43,6 +47,7 @@ class Findings:
             f"sites, owner data in record and history: {_ids(self.site_ids)}",
             f"accessibility feedback (deleted): {_ids(self.feedback_ids)}",
             f"queued e-mails (jobs deleted): {_ids(self.mail_job_ids)}",
+            f"space requests, contact data in record and history: {_ids(self.space_request_ids)}",
         ]
 
     def __bool__(self) -> bool:
@@ -52,6 +57,7 @@ class Findings:
             or self.site_ids
             or self.feedback_ids
             or self.mail_job_ids
+            or self.space_request_ids
         )
 
 
@@ -77,6 +83,7 @@ def find_person(*, email: str = "", owner_name: str = "", site_id: int | None = 
         findings.feedback_ids = sorted(feedback.values_list("pk", flat=True))
         # messages to (or naming) the address that the worker has not sent, or gave up on
         findings.mail_job_ids = queued_emails_to(address=email)
+        findings.space_request_ids = space_request_ids_of_requester(email=email)
     if owner_name.strip():
         findings.site_ids |= site_ids_of_owner(name=owner_name)
     if site_id is not None:
@@ -94,6 +101,8 @@ def erase_person(*, findings: Findings, by: AbstractBaseUser | None) -> None:
     for site_id in findings.site_ids:
         site_owner_erase(site_id=site_id, by=by)
     AccessibilityFeedback.objects.filter(pk__in=findings.feedback_ids).delete()
+    for request_id in findings.space_request_ids:
+        space_request_erase(request_id=request_id, by=by)
     queued_emails_delete(job_ids=findings.mail_job_ids)
     who = f"user {by.pk}" if by is not None else "a command"
     log.info("Person erased by %s: %s", who, "; ".join(findings.lines()))

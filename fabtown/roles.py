@@ -18,7 +18,7 @@ def ensure_staff_groups() -> None:
     """Create the groups (or bring their permissions up to date); safe to run repeatedly."""
     in_domain = Q(content_type__app_label__in=_DOMAIN_APPS)
     # Owners' and applicants' personal data: only who works with them (DSGVO data minimisation)
-    personal = Q(codename__in=["view_owner_data", "view_applicant_data"])
+    personal = Q(codename__in=["view_owner_data", "view_applicant_data", "view_requester_data"])
     view = Q(codename__startswith="view_") & ~personal
     # History is written by django-simple-history and board decisions by the label service
     # only: nobody edits or deletes them by hand. Deciding on the label is the board's.

@@ -209,6 +209,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 LABEL_SUBMISSIONS_PER_HOUR = env_int("LABEL_SUBMISSIONS_PER_HOUR", default=10)
 # Reports through the accessibility feedback form per client address: (count, seconds).
 FEEDBACK_RATE = env_rate("RATE_FEEDBACK", default="5/h")
+# --- Space requests (issue 11): the public request form, per client address: (count, seconds).
+SPACE_REQUEST_RATE = env_rate("RATE_SPACE_REQUEST", default="5/h")
+# ---
 # Absolute links in e-mails sent by the daily jobs, where there is no request.
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -7,7 +7,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from label.models import FeeTier, LabelApplication, LabelApplicationPhoto, Membership
 from measures.models import Measure, ThematicField
 from producers.models import Producer, ProductCategory, ProductionForm
-from vacancies.models import InterimUse, SearchArea, Site
+from vacancies.models import InterimUse, SearchArea, Site, SpaceRequest
 
 
 def _today() -> datetime.date:
@@ -218,3 +218,26 @@ class LabelApplicationPhotoFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(LabelApplicationFactory)
     image = factory.LazyFunction(small_png)
     description = "Eine Tasse aus der Werkstatt"
+
+
+class SpaceRequestFactory(factory.django.DjangoModelFactory):
+    """A space request; its contact data are the personal data the privacy tests look for."""
+
+    class Meta:
+        model = SpaceRequest
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Werkstatt für Keramik {n}")
+    floor_area_min_m2 = 60
+    floor_area_max_m2 = 120
+    contact_name = "Jana Gesuchstellerin"
+    contact_email = "jana.gesuch@example.org"
+    contact_phone = "0234 555777"
+    organisation = "Keramikstudio Jana"
+    source = "staff"
+    expires_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=180))
+
+    @factory.post_generation
+    def search_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.search_areas.set(extracted)

@@ -488,6 +488,12 @@ class SpaceRequest(models.Model):
     )
     expires_on = models.DateField(_("expires on"))
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # When it was fulfilled or withdrawn: the retention period of a closed request starts here.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The requester's language: reminders go out in it (the daily job has no request).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     personal_data_erased_at = models.DateTimeField(_("contact data erased"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,11 +1,28 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from vacancies import views
+from vacancies import space_request_views, views
 
 app_name = "vacancies"
 urlpatterns = [
     path(_("sites/"), views.site_index, name="list"),
     path(_("sites/map.geojson"), views.site_map, name="map"),
     path(_("sites/<int:pk>/"), views.site_detail, name="detail"),
+    # Space requests (Gesuche): the public form and the requester's own links
+    path(_("sites/request/"), space_request_views.space_request_form, name="request"),
+    path(
+        _("sites/request/thanks/"),
+        space_request_views.space_request_thanks,
+        name="request_thanks",
+    ),
+    path(
+        _("sites/request/<uuid:token>/renew/"),
+        space_request_views.space_request_renew_page,
+        name="request_renew",
+    ),
+    path(
+        _("sites/request/<uuid:token>/withdraw/"),
+        space_request_views.space_request_withdraw_page,
+        name="request_withdraw",
+    ),
 ]

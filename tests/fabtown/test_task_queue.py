@@ -303,6 +303,8 @@ def test_the_daily_jobs_are_periodic_tasks_of_the_worker():
     assert crons == {
         "label.tasks.memberships_daily": "15 4 * * *",
         "label.tasks.delete_rejected_personal_data": "20 4 * * *",
+        "vacancies.tasks.space_request_reminders": "25 4 * * *",
+        "vacancies.tasks.space_request_retention": "30 4 * * *",
         "fabtown.tasks.purge_finished_jobs": "30 2 * * *",
         "fabtown.tasks.retry_stalled_jobs": "*/5 * * * *",
     }

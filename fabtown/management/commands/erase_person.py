@@ -9,7 +9,8 @@ from fabtown.erasure import erase_person, find_person
 class Command(BaseCommand):
     help = (
         "Erase a person from the records and their history: a producer account with its "
-        "applications, contact data in applications, site owners' data, feedback e-mails. "
+        "applications, contact data in applications, site owners' data, feedback e-mails, "
+        "space requests. "
         "Prints what it erased by record id, never the data."
     )
 

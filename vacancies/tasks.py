@@ -1,0 +1,30 @@
+"""The cadastre's daily jobs, deferred by the task queue's worker beside the label's
+(label/tasks.py; crons in UTC). Both are safe to run again: a request is reminded once per term,
+and erased contact data are not erased twice."""
+
+import logging
+
+from procrastinate.contrib.django import app
+
+from vacancies.services.space_requests import (
+    space_requests_erase_expired,
+    space_requests_send_reminders,
+)
+
+logger = logging.getLogger(__name__)
+
+DAILY_QUEUE = "daily"
+
+
+@app.periodic(cron="25 4 * * *", periodic_id="daily")  # 05:25 / 06:25 in Bochum
+@app.task(queue=DAILY_QUEUE)
+def space_request_reminders(timestamp: int) -> None:
+    count = space_requests_send_reminders()
+    logger.info("%s space request reminder(s) sent.", count)
+
+
+@app.periodic(cron="30 4 * * *", periodic_id="daily")
+@app.task(queue=DAILY_QUEUE)
+def space_request_retention(timestamp: int) -> None:
+    count = space_requests_erase_expired()
+    logger.info("Contact data of %s space request(s) erased after the retention period.", count)
