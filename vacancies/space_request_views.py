@@ -58,11 +58,12 @@ def space_request_form(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form, *, status: int = 200, too_many: str = ""):
+    periods = CadastreSettings.current()
     context = {
         "form": form,
         "too_many": too_many,
-        "retention_days": CadastreSettings.current().request_retention_days,
-        "validity_days": CadastreSettings.current().request_validity_days,
+        "retention_days": periods.request_retention_days,
+        "validity_days": periods.request_validity_days,
     }
     return render(request, "vacancies/space_request_form.html", context, status=status)
 
