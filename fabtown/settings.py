@@ -423,6 +423,13 @@ SPECTACULAR_SETTINGS = {
         "fabtown.api_schema.add_error_responses_and_optional_auth",
     ],
 }
+# Space requests (issue 11): their status choices are not the sites'; each enum its own name.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "SiteStatusEnum": "vacancies.models.SiteStatus",
+        "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
+    }
+)
 
 # --- Import/export and history ----------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True

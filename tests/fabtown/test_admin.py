@@ -20,9 +20,10 @@ from tests.factories import (
     LabelApplicationPhotoFactory,
     MembershipFactory,
     SiteFactory,
+    SpaceRequestFactory,
     StaffFactory,
 )
-from vacancies.models import Site
+from vacancies.models import CadastreSettings, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,8 @@ def full_data(bochum_data):
     MembershipFactory(producer=Producer.objects.get(slug="roestart"), fee_tier=FeeTierFactory())
     LabelApplicationPhotoFactory(application=LabelApplicationFactory(applicant=ApplicantFactory()))
     LabelSettings.load()
+    CadastreSettings.current()
+    SpaceRequestFactory()
     AccessibilityFeedback.objects.create(message="Der Kontrast im Kopf ist zu schwach.")
     Token.objects.create(user=StaffFactory())
     AccessAttempt.objects.create(
@@ -68,7 +71,14 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
 # Import runs come from the import pages.
-NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob, ImportRun}
+NO_ADD = {
+    LabelApplication,
+    LabelSettings,
+    AccessAttempt,
+    ProcrastinateJob,
+    ImportRun,
+    CadastreSettings,
+}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
