@@ -259,3 +259,17 @@ def test_erasing_a_person_by_e_mail_erases_their_requests_also_deleted_ones():
         assert not [s for s in SECRETS if s in _history_texts(request_id)]
     other.refresh_from_db()
     assert other.contact_email == "someone.else@example.org"
+
+
+def test_the_daily_jobs_of_the_worker_remind_and_erase():
+    from procrastinate.contrib.django import app
+
+    _settings(request_retention_days=30)
+    due = SpaceRequestFactory(expires_on=_today() + datetime.timedelta(days=1))
+    old = SpaceRequestFactory(expires_on=_today() - datetime.timedelta(days=31))
+    app.tasks["vacancies.tasks.space_request_reminders"](timestamp=0)
+    app.tasks["vacancies.tasks.space_request_retention"](timestamp=0)
+    due.refresh_from_db()
+    old.refresh_from_db()
+    assert due.reminded_at is not None and len(mail.outbox) == 1
+    assert old.personal_data_erased_at is not None and old.contact_email == ""
