@@ -37,7 +37,7 @@ class ReasonSerializer(serializers.Serializer):
     fits = serializers.BooleanField(
         allow_null=True, help_text="true: fits; false: does not; null: the value is unknown."
     )
-    text = serializers.CharField(help_text="Why, in the request's language (de or en).")
+    text = serializers.CharField(help_text="Why, in German (the site's language).")
 
 
 class MatchedSiteSerializer(serializers.Serializer):
@@ -103,8 +103,9 @@ QUERY_PARAMETERS = [
         ),
     ),
     OpenApiParameter(
-        "limit", int, description=f"How many rows (default {matching.DEFAULT_LIMIT}, at most "
-        f"{MAX_LIMIT})."
+        "limit",
+        int,
+        description=f"How many rows (default {matching.DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
     ),
 ]
 
@@ -144,7 +145,9 @@ class SpaceRequestMatchesView(_MatchesView):
         space_request = get_object_or_404(SpaceRequest.objects.only("pk"), pk=pk)
         options = self.options_from(request)
         select = (
-            matching.near_misses_for_request if options["near_misses"] else matching.matches_for_request
+            matching.near_misses_for_request
+            if options["near_misses"]
+            else matching.matches_for_request
         )
         rows = select(space_request=space_request, limit=options["limit"])
         return Response(SiteMatchSerializer(rows, many=True, context={"request": request}).data)
@@ -166,6 +169,8 @@ class SiteMatchesView(_MatchesView):
     def get(self, request, pk: int):
         site = get_object_or_404(Site.objects.only("pk"), pk=pk)
         options = self.options_from(request)
-        select = matching.near_misses_for_site if options["near_misses"] else matching.matches_for_site
+        select = (
+            matching.near_misses_for_site if options["near_misses"] else matching.matches_for_site
+        )
         rows = select(site=site, limit=options["limit"])
         return Response(RequestMatchSerializer(rows, many=True, context={"request": request}).data)
