@@ -115,7 +115,8 @@ WITH pairs AS (
     s.is_published AS site_is_published, s.street AS site_street,
     s.postcode AS site_postcode, s.floor_area_m2 AS site_floor_area_m2,
     s.is_ground_floor AS site_is_ground_floor, s.has_shop_window AS site_has_shop_window,
-    s.rent_eur_per_month AS site_rent_eur_per_month, s.available_from AS site_available_from,
+    s.rent_eur_per_month AS site_rent_eur_per_month, s.rent_is_public AS site_rent_is_public,
+    s.available_from AS site_available_from,
     r.id AS request_id, r.title AS request_title, r.status AS request_status,
     r.expires_on AS request_expires_on, r.token AS request_token,
     r.notify_matches AS request_notify_matches, r.contact_name AS request_contact_name,
@@ -151,7 +152,7 @@ WITH pairs AS (
   FROM pairs
 )
 SELECT * FROM scored
-WHERE hard_failures = %(hard_failures)s
+WHERE hard_failures = %(hard_failures)s AND score >= %(min_score)s
 ORDER BY score DESC, area_distance ASC NULLS LAST, %(tie)s ASC
 LIMIT %(limit)s
 """
@@ -181,7 +182,9 @@ class Match:
     blocked_text: str = ""
 
 
-def _run(*, where: str, tie: str, hard_failures: int, limit: int, params: dict) -> list[Match]:
+def _run(
+    *, where: str, tie: str, hard_failures: int, limit: int | None, params: dict, min_score: int = 0
+) -> list[Match]:
     # The fixed parts (where, tie-breaker column) are ours, never user input; values are
     # passed as query parameters.
     sql = _SQL.replace("%(where)s", where).replace("%(tie)s", tie)
@@ -189,7 +192,8 @@ def _run(*, where: str, tie: str, hard_failures: int, limit: int, params: dict) 
         **params,
         "tolerance": AREA_TOLERANCE,
         "hard_failures": hard_failures,
-        "limit": limit,
+        "limit": limit,  # None: LIMIT NULL, no limit
+        "min_score": min_score,
         "statuses": [str(status) for status in CANDIDATE_STATUSES],
     }
     with connection.cursor() as cursor:
@@ -230,7 +234,11 @@ def _site_params(site, on: datetime.date | None) -> dict:
 
 
 def matches_for_site(
-    *, site, limit: int = DEFAULT_LIMIT, on: datetime.date | None = None
+    *,
+    site,
+    limit: int | None = DEFAULT_LIMIT,
+    on: datetime.date | None = None,
+    min_score: int = 0,
 ) -> list[Match]:
     """Active requests (open, not expired) that the site fails in no hard criterion."""
     return _run(
@@ -239,6 +247,7 @@ def matches_for_site(
         hard_failures=0,
         limit=limit,
         params=_site_params(site, on),
+        min_score=min_score,
     )
 
 
