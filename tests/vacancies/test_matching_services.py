@@ -51,8 +51,8 @@ def test_proposing_a_site_records_it_once():
 
 
 def test_a_proposal_moves_forward_with_the_date_of_each_step():
-    proposal = site_propose(*(), **dict(zip(["space_request", "site"], _pair())), by=None,
-                            score=None, on=DAY)  # fmt: skip
+    space_request, site = _pair()
+    proposal = site_propose(space_request=space_request, site=site, by=None, score=None, on=DAY)
     viewing = DAY + datetime.timedelta(days=3)
     site_proposal_advance(proposal=proposal, stage="viewing", by=None, on=viewing)
     let = site_proposal_advance(
