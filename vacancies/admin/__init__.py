@@ -158,3 +158,6 @@ class InterimUseAdmin(DomainAdmin):
     search_fields = ["title", "users", "site__name", "description"]
     autocomplete_fields = ["site", "producers"]
     date_hierarchy = "starts_on"
+
+
+from vacancies.admin import matching as _matching  # noqa: E402,F401  (issue 11: brokering)
