@@ -29,7 +29,7 @@ def pair():
 
 
 def test_a_requests_page_ranks_sites_explains_and_shows_near_misses(client, pair):
-    wanted, fits, upstairs = pair
+    wanted, _fits, _upstairs = pair
     client.force_login(SuperuserFactory())
     page = client.get(f"/admin/vacancies/siteproposal/spacerequest/{wanted.pk}/").content.decode()
     assert "Passt genau" in page and "nicht veröffentlicht" in page
