@@ -12,6 +12,7 @@ from fabtown import opendata
 from label.api import LabelMemberViewSet
 from measures.api import MeasureViewSet
 from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFormViewSet
+from vacancies import api_matching
 from vacancies.api import InterimUseViewSet, SearchAreaViewSet, SiteViewSet
 from vacancies.api_space_requests import SpaceRequestViewSet
 
@@ -53,5 +54,12 @@ urlpatterns = [
         ),
         name="redoc",
     ),
+    # Matching (issue 11): own views, before the router, independent of the viewsets.
+    path(
+        "space-requests/<int:pk>/matches/",
+        api_matching.SpaceRequestMatchesView.as_view(),
+        name="space-request-matches",
+    ),
+    path("sites/<int:pk>/matches/", api_matching.SiteMatchesView.as_view(), name="site-matches"),
     path("", include(router.urls)),
 ]

@@ -196,3 +196,15 @@ def process_import_run(context, *, run_id: int) -> None:
 
 def defer_import_run(*, run_id: int) -> int:
     return defer_in_transaction(process_import_run, run_id=run_id)
+
+
+# --- Match e-mails (issue 11: vacancies.services.matching) --------------------------------------
+
+
+@app.task(queue=MAIL_QUEUE)
+def send_match_notifications(*, site_id: int) -> None:
+    """Tell the requesters who opted in of a site that was just published (once per pair)."""
+    from vacancies.models import Site
+    from vacancies.services.matching import match_notifications_send
+
+    match_notifications_send(site=Site(pk=site_id))

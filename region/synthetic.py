@@ -477,3 +477,65 @@ def synthetic_region_remove() -> RegionReport:
     get_user_model().objects.filter(username=BOARD_USERNAME).delete()
     content_changed()
     return report
+
+
+# --- Space requests for the matching benchmark (vacancies.selectors.matching) -----------------
+
+
+def synthetic_space_requests():
+    from vacancies.models import SpaceRequest
+
+    return SpaceRequest.objects.filter(description=SOURCE)
+
+
+@transaction.atomic
+def synthetic_space_requests_create(*, count: int, seed: int = 11) -> int:
+    """Open space requests with ranges, flags, rents, forms, dates and 0–3 preferred search
+    areas, like the ones the office records; no contact data (nobody is e-mailed)."""
+    from vacancies.models import SearchArea, SpaceRequest
+
+    rng = random.Random(seed)
+    forms = list(ProductionForm.objects.order_by("position", "code"))
+    areas = list(SearchArea.objects.order_by("pk").values_list("pk", flat=True))
+    today = datetime.date.today()
+    requests, wanted_areas = [], []
+    for number in range(count):
+        low = rng.randint(20, 1500) if rng.random() < 0.9 else None
+        high = (low or 20) + rng.randint(10, 1500) if rng.random() < 0.8 else None
+        requests.append(
+            SpaceRequest(
+                title=f"{NAME_PREFIX}es Gesuch {number:05d}",
+                description=SOURCE,
+                production_form=rng.choice(forms) if forms and rng.random() < 0.7 else None,
+                floor_area_min_m2=low,
+                floor_area_max_m2=high,
+                needs_ground_floor=rng.choice([True, None, None]),
+                needs_shop_window=rng.choice([True, None, None]),
+                max_rent_eur_per_month=Decimal(rng.randint(300, 6000))
+                if rng.random() < 0.7
+                else None,
+                wanted_from=today + datetime.timedelta(days=rng.randint(0, 300))
+                if rng.random() < 0.5
+                else None,
+                expires_on=today + datetime.timedelta(days=rng.randint(30, 180)),
+            )
+        )
+        wanted_areas.append(rng.sample(areas, k=min(len(areas), rng.randint(0, 3))))
+    created = SpaceRequest.objects.bulk_create(requests, batch_size=2000)
+    links = [
+        SpaceRequest.search_areas.through(spacerequest_id=request.pk, searcharea_id=area)
+        for request, chosen in zip(created, wanted_areas, strict=True)
+        for area in chosen
+    ]
+    SpaceRequest.search_areas.through.objects.bulk_create(links, batch_size=5000)
+    return len(created)
+
+
+@transaction.atomic
+def synthetic_space_requests_remove() -> int:
+    requests = synthetic_space_requests()
+    ids = list(requests.values_list("pk", flat=True))
+    from vacancies.models import SpaceRequest
+
+    SpaceRequest.search_areas.through.objects.filter(spacerequest_id__in=ids).delete()
+    return requests._raw_delete(requests.db)

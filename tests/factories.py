@@ -241,3 +241,15 @@ class SpaceRequestFactory(factory.django.DjangoModelFactory):
     def search_areas(self, create, extracted, **kwargs):
         if create and extracted:
             self.search_areas.set(extracted)
+class MatchingSpaceRequestFactory(factory.django.DjangoModelFactory):
+    """A space request for the matching tests (the request's own factory is its part's)."""
+
+    class Meta:
+        model = "vacancies.SpaceRequest"
+
+    title = factory.Sequence(lambda n: f"Werkstatt {n}")
+    contact_name = "Max Suchender"
+    contact_email = factory.Sequence(lambda n: f"suchender{n}@example.org")
+    contact_phone = "0234 123456"
+    organisation = "Rösterei Suchender"
+    expires_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=180))

@@ -23,7 +23,7 @@ from tests.factories import (
     SpaceRequestFactory,
     StaffFactory,
 )
-from vacancies.models import CadastreSettings, Site
+from vacancies.models import CadastreSettings, Site, SiteProposal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,11 @@ def full_data(bochum_data):
         format="csv", status="done", rows_total=3, rows_done=3, new=2, invalid=1,
         invalid_rows=[{"row": 3, "errors": {"postcode": ["Eine deutsche Postleitzahl …"]}}],
     )  # fmt: skip
+    from tests.factories import MatchingSpaceRequestFactory
+    from vacancies.services.matching import site_propose
+
+    site_propose(space_request=MatchingSpaceRequestFactory(), site=Site.objects.first(), by=None,
+                 score=80)  # fmt: skip
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -70,7 +75,7 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
-# Import runs come from the import pages.
+# Import runs come from the import pages; site proposals from the match pages.
 NO_ADD = {
     LabelApplication,
     LabelSettings,
@@ -78,6 +83,7 @@ NO_ADD = {
     ProcrastinateJob,
     ImportRun,
     CadastreSettings,
+    SiteProposal,
 }
 
 

@@ -6,7 +6,13 @@ from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
-from vacancies.services import site_owner_erase, site_record_initial_status, site_set_status
+from vacancies.services import (
+    site_is_on_offer,
+    site_owner_erase,
+    site_record_initial_status,
+    site_set_status,
+)
+from vacancies.services.matching import site_offer_changed
 
 
 class SiteResource(LocationColumnsMixin):
@@ -124,11 +130,16 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             site_record_initial_status(site=obj, by=request.user)
+            site_offer_changed(site=obj, was_on_offer=False)
             return
         new_status = obj.status
-        obj.status = Site.objects.values_list("status", flat=True).get(pk=obj.pk)
+        obj.status, was_published = Site.objects.values_list("status", "is_published").get(
+            pk=obj.pk
+        )
+        was_on_offer = site_is_on_offer(Site(status=obj.status, is_published=was_published))
         super().save_model(request, obj, form, change)
         site_set_status(site=obj, status=new_status, by=request.user)
+        site_offer_changed(site=obj, was_on_offer=was_on_offer)
 
 
 @admin.register(SearchArea)
@@ -150,3 +161,4 @@ class InterimUseAdmin(DomainAdmin):
 
 
 from vacancies.admin import space_requests  # noqa: E402, F401  (space requests, settings)
+from vacancies.admin import matching as _matching  # noqa: E402,F401  (issue 11: brokering)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fabtown.answers import content_changed
 from fabtown.validation import save_validated
-from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
+from vacancies.models import InterimUse, SearchArea, Site, SiteStatus, SiteStatusChange
 
 erasure_log = logging.getLogger("fabtown.erasure")
 
@@ -33,9 +33,11 @@ def site_set_status(
         changed_by=by,
         note=note,
     )
+    was_on_offer = site_is_on_offer(locked)
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
     site.status = status
+    _offer_changed(site=locked, was_on_offer=was_on_offer)
     return change
 
 
@@ -57,6 +59,9 @@ def site_save(
 ) -> Site:
     """Validate and save a site; a new status goes through the status history."""
     is_new = site.pk is None
+    was_on_offer = not is_new and site_is_on_offer(
+        Site.objects.only("is_published", "status").get(pk=site.pk)
+    )
     site.full_clean(exclude=["status"] if status is not None else None)
     site._history_user = by
     if is_new:
@@ -70,7 +75,21 @@ def site_save(
             site_set_status(site=site, status=status, by=by)
     if suitable_forms is not None:
         site.suitable_forms.set(suitable_forms)
+    # (with a new status too, site_set_status may also have deferred the job: the e-mails go
+    # once per request and site all the same)
+    _offer_changed(site=site, was_on_offer=was_on_offer)
     return site
+
+
+def site_is_on_offer(site: Site) -> bool:
+    return bool(site.is_published and site.status in (SiteStatus.VACANT, SiteStatus.RESERVED))
+
+
+def _offer_changed(*, site: Site, was_on_offer: bool) -> None:
+    # Matching (issue 11): requesters are told of a site that has just come on offer.
+    from vacancies.services.matching import site_offer_changed
+
+    site_offer_changed(site=site, was_on_offer=was_on_offer)
 
 
 @transaction.atomic
