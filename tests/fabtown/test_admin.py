@@ -22,7 +22,7 @@ from tests.factories import (
     SiteFactory,
     StaffFactory,
 )
-from vacancies.models import Site
+from vacancies.models import Site, SiteReport
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def full_data(bochum_data):
         format="csv", status="done", rows_total=3, rows_done=3, new=2, invalid=1,
         invalid_rows=[{"row": 3, "errors": {"postcode": ["Eine deutsche Postleitzahl …"]}}],
     )  # fmt: skip
+    SiteReport.objects.create(site=SiteFactory(), message="Dort ist jetzt ein Friseur.")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -67,8 +68,8 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
-# Import runs come from the import pages.
-NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob, ImportRun}
+# Import runs come from the import pages; reports from the street from the public form.
+NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob, ImportRun, SiteReport}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
