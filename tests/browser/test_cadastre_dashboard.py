@@ -108,6 +108,7 @@ def test_a_passer_by_reports_that_a_site_is_no_longer_free(new_context, live_ser
     page.wait_for_url(f"**/flaechen/{site.pk}/melden/")
     assert page.get_by_role("heading", level=1).inner_text() == "Ist diese Fläche nicht mehr frei?"
     assert _fits(page), "no horizontal scrolling"
+    save_screenshot(page, f"site-report-form-{width}")
     assert axe_violations(page) == []
 
     page.get_by_label("Was ist Ihnen aufgefallen? (optional)").fill("Seit Mai ein Friseur.")
