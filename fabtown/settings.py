@@ -588,3 +588,7 @@ if SENTRY_DSN:
         release=env_str("SENTRY_RELEASE", default=""),
         traces_sample_rate=env_str("SENTRY_TRACES_SAMPLE_RATE", default="0"),
     )
+
+# --- The cadastre's update cycle (issue 11, vacancies/services/verification.py) ----------------
+# Reports "Is this space no longer available?" one client address may send: (count, seconds).
+SITE_REPORT_RATE = env_rate("RATE_SITE_REPORT", default="5/h")

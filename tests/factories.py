@@ -241,6 +241,8 @@ class SpaceRequestFactory(factory.django.DjangoModelFactory):
     def search_areas(self, create, extracted, **kwargs):
         if create and extracted:
             self.search_areas.set(extracted)
+
+
 class MatchingSpaceRequestFactory(factory.django.DjangoModelFactory):
     """A space request for the matching tests (the request's own factory is its part's)."""
 

@@ -26,3 +26,9 @@ urlpatterns = [
         name="request_withdraw",
     ),
 ]
+
+# A passer-by reports that a site is no longer free (issue 11, ground truth from the street).
+urlpatterns += [
+    path(_("sites/<int:pk>/report/"), views.site_report, name="report"),
+    path(_("sites/<int:pk>/report/thanks/"), views.site_report_thanks, name="report_thanks"),
+]

@@ -1,13 +1,18 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from fabtown import errors
 from fabtown.answers import cache_anonymous_answer
 from fabtown.geojson import filtered_geojson_response
 from fabtown.paging import filtered_page
+from vacancies.forms import SiteReportForm
 from vacancies.models import Site
 from vacancies.selectors import site_list, site_on_offer, sites_geojson
+from vacancies.services.verification import SiteNotReportable, TooManyReports, site_report_create
 
 
 @require_safe
@@ -36,3 +41,57 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Site.DoesNotExist:
         raise Http404 from None
     return render(request, "vacancies/detail.html", {"site": site})
+
+
+# --- Ground truth from the street (issue 11) -------------------------------------------------
+
+
+def _reportable_site(pk: int) -> Site:
+    site = Site.objects.on_offer().only("id", "name").filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def site_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Is this space no longer available?": no account, no personal data. Not a cached answer
+    (the form carries a CSRF token); reading it changes nothing."""
+    site = _reportable_site(pk)
+    form = SiteReportForm(request.POST if request.method == "POST" else None)
+    context = {"site": site, "form": form}
+    if request.method != "POST":
+        return render(request, "vacancies/report_form.html", context)
+    if form.is_valid():
+        try:
+            site_report_create(
+                site=site,
+                message=form.cleaned_data["message"],
+                client_key=request.META.get("REMOTE_ADDR", ""),
+            )
+        except SiteNotReportable:
+            raise Http404 from None
+        except TooManyReports as limit:
+            context["too_many"] = " ".join(
+                [
+                    _("You have sent several reports in a short time."),
+                    errors.try_again_message(retry_after_seconds=limit.retry_after),
+                    _("Your text is kept in the form."),
+                ]
+            )
+            response = render(request, "vacancies/report_form.html", context)
+            return errors.mark_too_many_requests(response, retry_after_seconds=limit.retry_after)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("vacancies:report_thanks", pk=site.pk)
+    return render(request, "vacancies/report_form.html", context, status=400)
+
+
+@require_safe
+@cache_anonymous_answer
+def site_report_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+    site = Site.objects.published().only("id", "name").filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    return render(request, "vacancies/report_thanks.html", {"site": site})

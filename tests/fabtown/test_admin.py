@@ -23,7 +23,7 @@ from tests.factories import (
     SpaceRequestFactory,
     StaffFactory,
 )
-from vacancies.models import CadastreSettings, Site, SiteProposal
+from vacancies.models import CadastreSettings, Site, SiteProposal, SiteReport
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def full_data(bochum_data):
 
     site_propose(space_request=MatchingSpaceRequestFactory(), site=Site.objects.first(), by=None,
                  score=80)  # fmt: skip
+    SiteReport.objects.create(site=SiteFactory(), message="Dort ist jetzt ein Friseur.")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -75,7 +76,8 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
-# Import runs come from the import pages; site proposals from the match pages.
+# Import runs come from the import pages; site proposals from the match pages; reports from
+# the street from the public form.
 NO_ADD = {
     LabelApplication,
     LabelSettings,
@@ -84,6 +86,7 @@ NO_ADD = {
     ImportRun,
     CadastreSettings,
     SiteProposal,
+    SiteReport,
 }
 
 

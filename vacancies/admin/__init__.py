@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from vacancies.admin.verification import DueForVerificationFilter, VerificationAdminMixin
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import (
@@ -66,20 +67,20 @@ class InterimUseInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
+class SiteAdmin(VerificationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
     resource_classes = [SiteResource]
     list_display = [
         "name", "kind", "status", "floor_area_m2", "has_shop_window", "is_published",
-        "location_is_approximate", "last_verified",
+        "location_is_approximate", "last_verified", "verification_due_on",
     ]  # fmt: skip
     list_filter = [
         "status", "kind", InSearchAreaFilter, "is_published", "is_ground_floor",
-        "has_shop_window", "suitable_forms", "location_is_approximate",
+        "has_shop_window", "suitable_forms", "location_is_approximate", DueForVerificationFilter,
     ]  # fmt: skip
     search_fields = ["name", "street", "postcode", "description", "owner_name"]
     filter_horizontal = ["suitable_forms"]
     inlines = [SiteStatusChangeInline, InterimUseInline]
-    actions = ["erase_owner_data"]
+    actions = ["erase_owner_data", "mark_verified"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "status", "is_published", "description"]}),
         (_("Location"), {"fields": [
@@ -160,5 +161,5 @@ class InterimUseAdmin(DomainAdmin):
     date_hierarchy = "starts_on"
 
 
-from vacancies.admin import space_requests  # noqa: E402, F401  (space requests, settings)
 from vacancies.admin import matching as _matching  # noqa: E402,F401  (issue 11: brokering)
+from vacancies.admin import space_requests  # noqa: E402, F401  (space requests, settings)
