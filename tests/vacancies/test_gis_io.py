@@ -216,7 +216,9 @@ def test_coordinates_survive_the_round_trip_within_a_centimetre(tmp_path, srid):
 
     site.refresh_from_db()
     original = Point(7.216371234, 51.481834567, srid=4326)
-    assert site.location.transform(25832, clone=True).distance(original.transform(25832, True)) < 0.01
+    assert (
+        site.location.transform(25832, clone=True).distance(original.transform(25832, True)) < 0.01
+    )
 
 
 def test_owner_data_are_not_exported_without_the_option(tmp_path):

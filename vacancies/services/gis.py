@@ -510,3 +510,111 @@ def records_from_json(data: bytes) -> tuple[list[str], list[gis_io.Record]]:
         for r in content["records"]
     ]
     return content["columns"], records
+
+
+class SiteGisRun:
+    """The background run of an admin's GIS import (an ImportRun of format "gis", its file the
+    rows as records_to_json wrote them): fabtown.import_runs.import_run_process hands such runs
+    here. Chunk by chunk, each one transaction with the run's progress, as spreadsheet runs."""
+
+    FORMAT = "gis"
+
+    @classmethod
+    def path(cls) -> str:
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    @classmethod
+    def process_run(
+        cls, *, run_id: int, chunk_rows: int, give_up_on_error: bool = True, on_progress=None
+    ):
+        from django.utils import timezone
+
+        from fabtown.import_runs import ImportRunFailed, _finish
+        from fabtown.models import ImportRun, ImportRunStatus
+
+        run = ImportRun.objects.get(pk=run_id)
+        try:
+            if not run.file:
+                raise ImportRunFailed(_("The file of this import is gone."))
+            with run.file.open("rb") as stored:
+                columns, records = records_from_json(stored.read())
+            try:
+                check_columns(columns, by=run.started_by)
+            except PermissionDenied as error:
+                raise ImportRunFailed(str(error)) from None
+            ImportRun.objects.filter(pk=run.pk, started_at=None).update(started_at=timezone.now())
+            ImportRun.objects.filter(pk=run.pk).update(status=ImportRunStatus.RUNNING)
+            run.refresh_from_db()
+            importer = SiteRowImporter(by=run.started_by)
+            while not run.is_finished:
+                with transaction.atomic():
+                    run = ImportRun.objects.select_for_update().get(pk=run_id)
+                    chunk = records[run.rows_done : run.rows_done + chunk_rows]
+                    if chunk:
+                        summary = ImportSummary()
+                        importer.import_chunk(chunk, summary)
+                        run.new += summary.created
+                        run.updated += summary.updated
+                        run.skipped += summary.unchanged
+                        run.invalid += summary.rejected
+                        room = max(1000 - len(run.invalid_rows), 0)
+                        run.invalid_rows = run.invalid_rows + summary.errors[:room]
+                        run.rows_done += len(chunk)
+                    if run.rows_done >= run.rows_total or not chunk:
+                        run.status = ImportRunStatus.DONE
+                    run.save()
+                if on_progress:
+                    on_progress(run)
+            return _finish(run_id=run.pk, status=run.status)
+        except ImportRunFailed as error:
+            return _finish(run_id=run.pk, status=ImportRunStatus.FAILED, error=str(error))
+        except Exception as error:
+            logger.warning("GIS import run %s stopped: %s", run.pk, type(error).__name__)
+            if not give_up_on_error:
+                raise
+            return _finish(
+                run_id=run.pk,
+                status=ImportRunStatus.FAILED,
+                error=_("The import stopped (%(error)s).") % {"error": type(error).__name__},
+            )
+
+
+def gis_run_create(*, source: gis_io.Source, file_name: str, by: AbstractBaseUser) -> "ImportRun":  # noqa: F821
+    """A waiting run with the file's rows in the private storage; started by gis_run_start."""
+    from django.core.files.base import ContentFile
+
+    from fabtown.models import ImportRun
+
+    check_columns(source.columns, by=by)
+    content = records_to_json(source)
+    run = ImportRun(
+        model_label=Site._meta.label,
+        resource=SiteGisRun.path(),
+        file_name=file_name[:255],
+        format=SiteGisRun.FORMAT,
+        started_by=by,
+        rows_total=source.count,
+    )
+    run.file.save("import.json", ContentFile(content), save=False)
+    run.save()
+    return run
+
+
+def gis_run_preview(*, run, limit: int) -> ImportSummary:
+    """A dry run of the first `limit` rows of a waiting run: what the import would do."""
+    with run.file.open("rb") as stored:
+        _columns, records = records_from_json(stored.read())
+    summary = ImportSummary()
+    with transaction.atomic():
+        importer = SiteRowImporter(by=run.started_by)
+        for start in range(0, min(len(records), limit), CHUNK_ROWS):
+            importer.import_chunk(records[start : min(start + CHUNK_ROWS, limit)], summary)
+        transaction.set_rollback(True)
+    return summary
+
+
+def gis_run_start(*, run) -> None:
+    from fabtown.tasks import defer_import_run
+
+    with transaction.atomic():
+        defer_import_run(run_id=run.pk)
