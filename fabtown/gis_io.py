@@ -129,8 +129,10 @@ def _vector_source(path, *, srid: int | None, mapping: dict[str, str]) -> Source
         if srs.srid is None:
             srs.identify_epsg()  # a Shapefile's .prj often names no authority
         layer_srid = srs.srid or 0
-        if layer_srid not in geo.ACCEPTED_SRIDS:
-            # another system GDAL knows (Gauß-Krüger, ETRS89 geographic): to WGS84 here
+        if layer_srid != geo.WGS84:
+            # One transformation for the whole layer: GEOS's transform() builds one per call,
+            # which was most of the time an import of 10,000 points took. Also for systems
+            # other than the cadastre's that GDAL knows (Gauß-Krüger, ETRS89 geographic).
             transform = CoordTransform(srs, SpatialReference(geo.WGS84))
     rename = _renamer(list(layer.fields), mapping)
 
