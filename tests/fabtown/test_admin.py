@@ -22,7 +22,7 @@ from tests.factories import (
     SiteFactory,
     StaffFactory,
 )
-from vacancies.models import Site
+from vacancies.models import OwnerDataExport, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,9 @@ def full_data(bochum_data):
         format="csv", status="done", rows_total=3, rows_done=3, new=2, invalid=1,
         invalid_rows=[{"row": 3, "errors": {"postcode": ["Eine deutsche Postleitzahl …"]}}],
     )  # fmt: skip
+    OwnerDataExport.objects.create(
+        exported_by=StaffFactory(), records=3, file_format="gpkg", door="admin"
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -67,8 +70,9 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
-# Import runs come from the import pages.
+# Import runs come from the import pages, the record of exports with owner data from the export.
 NO_ADD = {LabelApplication, LabelSettings, AccessAttempt, ProcrastinateJob, ImportRun}
+NO_ADD.add(OwnerDataExport)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -304,3 +304,13 @@ def test_the_export_reads_the_sites_in_two_queries_however_many(
     SiteFactory.create_batch(20)
     with django_assert_num_queries(2):
         sites_export(path=tmp_path / "more.geojson")
+
+
+def test_the_progress_bar_goes_to_stderr_on_request_and_the_summary_stays_last(tmp_path):
+    path = _layer(tmp_path, "progress", [_row("P1"), _row("P2")])
+    out, err = StringIO(), StringIO()
+
+    call_command("import_sites", str(path), "--progress", stdout=out, stderr=err)
+
+    assert "2/2 rows" in err.getvalue()
+    assert out.getvalue().strip().splitlines()[-1].startswith("created 2,")

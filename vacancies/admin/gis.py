@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from fabtown import gis_io
 from fabtown.models import ImportRun, ImportRunStatus
+from vacancies.models import OwnerDataExport
 from vacancies.services import gis
 
 FORMAT_CHOICES = [
@@ -247,3 +248,22 @@ def _unpack_shapefile(upload, folder: Path) -> Path:
     if not shapes:
         raise gis_io.GisFileError(_("The .zip file holds no Shapefile (.shp)."))
     return shapes[0]
+
+
+@admin.register(OwnerDataExport)
+class OwnerDataExportAdmin(admin.ModelAdmin):
+    """The record of exports with owner data: read only, written by sites_export alone."""
+
+    list_display = ["exported_at", "exported_by", "records", "file_format", "door"]
+    list_filter = ["door", "file_format"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,6 +1,5 @@
 """manage.py import_sites FILE: sites from GeoPackage, Shapefile, GeoJSON, CSV or XLSX."""
 
-import sys
 import time
 
 from django.core.exceptions import PermissionDenied
@@ -61,7 +60,8 @@ class Command(BaseCommand):
             mapping = parse_mapping(map)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        show = progress or sys.stderr.isatty()
+        stream = self.stderr._out  # the raw stream: the bar redraws its line with \r
+        show = progress or stream.isatty()
         try:
             summary = sites_import(
                 path=file,
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 mapping=mapping,
                 by=by,
                 dry_run=dry_run,
-                on_progress=Progress(sys.stderr) if show else None,
+                on_progress=Progress(stream) if show else None,
             )
         except (GisFileError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
