@@ -124,6 +124,18 @@ def import_run_process(
     if run.is_finished:
         return run
     try:
+        processor = import_string(run.resource)
+    except ImportError:
+        processor = None  # reported as failed below
+    if hasattr(processor, "process_run"):
+        # a reader of its own (GIS files: vacancies.services.gis.SiteGisRun), same run and task
+        return processor.process_run(
+            run_id=run.pk,
+            chunk_rows=chunk_rows,
+            give_up_on_error=give_up_on_error,
+            on_progress=on_progress,
+        )
+    try:
         if not run.file:
             raise ImportRunFailed(_("The file of this import is gone."))
         with run.file.open("rb") as stored:

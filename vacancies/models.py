@@ -781,3 +781,31 @@ class UnitCount(models.Model):
     def __str__(self) -> str:
         where = self.search_area or _("Bochum")
         return f"{where}: {self.units} ({self.counted_on})"
+
+
+# --- GIS export with owner data (issue 11, vacancies.services.gis) ------------------------------
+
+
+class OwnerDataExport(models.Model):
+    """Who exported sites with their owners' data, when, how many, in which format: the
+    record DSGVO accountability asks for. Never the data itself."""
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    records = models.PositiveIntegerField(_("records"))
+    file_format = models.CharField(_("format"), max_length=10)
+    door = models.CharField(_("through"), max_length=20)  # "command" or "admin"
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+        verbose_name = _("export with owner data")
+        verbose_name_plural = _("exports with owner data")
+
+    def __str__(self) -> str:
+        return f"{self.exported_at:%Y-%m-%d %H:%M}: {self.records} ({self.file_format})"

@@ -23,7 +23,7 @@ from tests.factories import (
     SpaceRequestFactory,
     StaffFactory,
 )
-from vacancies.models import CadastreSettings, Site, SiteProposal, SiteReport
+from vacancies.models import CadastreSettings, OwnerDataExport, Site, SiteProposal, SiteReport
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,9 @@ def full_data(bochum_data):
     site_propose(space_request=MatchingSpaceRequestFactory(), site=Site.objects.first(), by=None,
                  score=80)  # fmt: skip
     SiteReport.objects.create(site=SiteFactory(), message="Dort ist jetzt ein Friseur.")
+    OwnerDataExport.objects.create(
+        exported_by=StaffFactory(), records=3, file_format="gpkg", door="admin"
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -77,7 +80,7 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
 # Import runs come from the import pages; site proposals from the match pages; reports from
-# the street from the public form.
+# the street from the public form; the record of exports with owner data from the export.
 NO_ADD = {
     LabelApplication,
     LabelSettings,
@@ -87,6 +90,7 @@ NO_ADD = {
     CadastreSettings,
     SiteProposal,
     SiteReport,
+    OwnerDataExport,
 }
 
 

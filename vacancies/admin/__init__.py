@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
 from vacancies.admin.verification import DueForVerificationFilter, VerificationAdminMixin
+from vacancies.admin.gis import GisAdminMixin
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import (
@@ -67,7 +68,7 @@ class InterimUseInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(VerificationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
+class SiteAdmin(GisAdminMixin, VerificationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
     resource_classes = [SiteResource]
     list_display = [
         "name", "kind", "status", "floor_area_m2", "has_shop_window", "is_published",
