@@ -23,7 +23,7 @@ from django.urls import reverse
 from fabtown.geojson import feature_collection
 from label.models import Membership
 from producers.filters import OFFERINGS, ProducerFilter
-from producers.models import Producer, ProductCategory, ProductionForm
+from producers.models import Building, Producer, ProductCategory, ProductionForm
 from vacancies.models import SearchArea
 
 
@@ -178,3 +178,9 @@ def producer_of_account(*, user, slug: str) -> Producer:
     if producer is None:
         raise Http404
     return producer
+
+
+def building_layer() -> dict | None:
+    """The buildings layer behind the counts of note 13: the source and date of the latest
+    import (one row read through building_imported_idx), or None before any import."""
+    return Building.objects.order_by("-imported_at").values("source", "imported_at").first()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
+from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import site_owner_erase, site_record_initial_status, site_set_status
@@ -60,7 +61,7 @@ class InterimUseInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
+class SiteAdmin(UrbanLocationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
     resource_classes = [SiteResource]
     list_display = [
         "name", "kind", "status", "floor_area_m2", "has_shop_window", "is_published",
@@ -68,7 +69,7 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
     ]  # fmt: skip
     list_filter = [
         "status", "kind", InSearchAreaFilter, "is_published", "is_ground_floor",
-        "has_shop_window", "suitable_forms", "location_is_approximate",
+        "has_shop_window", "suitable_forms", "location_is_approximate", UrbanLocationListFilter,
     ]  # fmt: skip
     search_fields = ["name", "street", "postcode", "description", "owner_name"]
     filter_horizontal = ["suitable_forms"]
