@@ -364,6 +364,8 @@ _STAGE = "import_buildings_stage"
 
 def _stage(rows: Iterator[_Row], *, srid: int) -> None:
     with connection.cursor() as cursor:
+        # dropped at the end of the import, and at the latest with the transaction
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_STAGE} (feature integer, external_id varchar(100), "
             "is_residential boolean, x double precision, y double precision, "
@@ -427,6 +429,7 @@ def _upsert(*, source: str, replace: bool, report: BuildingImportReport) -> None
                 [rejected_ids],
             )
             report.removed = cursor.rowcount
+        cursor.execute(f"DROP TABLE {_STAGE}")
         cursor.execute(f"ANALYZE {table}")
 
 

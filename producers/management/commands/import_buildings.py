@@ -1,4 +1,3 @@
-import sys
 import time
 from pathlib import Path
 
@@ -49,9 +48,9 @@ class Command(BaseCommand):
         verbose = options["verbosity"] > 0
 
         def progress(done: int, total: int) -> None:
-            if verbose:
-                sys.stderr.write(f"read {done} of {total} features\n")
-                sys.stderr.flush()
+            if verbose:  # plain text: progress is no error, whatever the terminal
+                self.stderr.write(f"read {done} of {total} features", style_func=str)
+                self.stderr.flush()
 
         try:
             report = import_buildings(
