@@ -407,6 +407,7 @@ def _upsert(*, source: str, replace: bool, report: BuildingImportReport) -> None
             f"""
             INSERT INTO {table} AS b (external_id, is_residential, location, source, imported_at)
             SELECT external_id, is_residential, location, %s, now() FROM {_STAGE}
+            ORDER BY ST_GeoHash(location)  -- neighbours on the same pages: see producers.urban
             ON CONFLICT (external_id) DO UPDATE
             SET is_residential = EXCLUDED.is_residential, location = EXCLUDED.location,
                 source = EXCLUDED.source, imported_at = EXCLUDED.imported_at
