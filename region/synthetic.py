@@ -362,18 +362,16 @@ def synthetic_buildings_create(*, count: int, seed: int = 10) -> RegionReport:
     points = [(_point(rng)[0], rng.random() < RESIDENTIAL_SHARE) for _ in range(count)]
     # in spatial order (strips of about 550 m), as import_buildings writes a real layer
     points.sort(key=lambda row: (round(row[0].y * 200), row[0].x))
-    Building.objects.bulk_create(
-        (
-            Building(
-                external_id=f"{SLUG_PREFIX}{start + i}",
-                is_residential=residential,
-                location=location,
-                source=SOURCE,
-            )
-            for i, (location, residential) in enumerate(points)
-        ),
-        batch_size=5000,
-    )
+    table = connection.ops.quote_name(Building._meta.db_table)
+    now = timezone.now()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY {table} (external_id, is_residential, location, source, imported_at) FROM STDIN"
+        ) as copy,
+    ):  # COPY: 100,000 rows in a few seconds (bulk_create needs a minute)
+        for i, (location, residential) in enumerate(points):
+            copy.write_row((f"{SLUG_PREFIX}{start + i}", residential, location.ewkt, SOURCE, now))
     with connection.cursor() as cursor:
         cursor.execute(f'ANALYZE "{Building._meta.db_table}"')
     urban.recount_all()
