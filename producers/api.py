@@ -15,7 +15,7 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import KeyFilter
-from producers.filters import URBAN_LOCATION_HELP, ProducerFilter, UrbanLocationFilter
+from producers.filters import URBAN_LOCATION_HELP, ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import carries_label, public_producers, with_label_status
 from producers.services import producer_delete, producer_save, product_category_save
@@ -80,7 +80,6 @@ class ProducerAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, ProducerFilter):
     search = django_filters.CharFilter(method="filter_search", label="Full-text search (German)")
     category = KeyFilter(method="filter_category_key", label="product category slug")
     form = KeyFilter(field_name="production_form__code", label="form of urban production code")
-    is_urban_location = UrbanLocationFilter()
 
     def filter_category_key(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))

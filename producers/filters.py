@@ -80,6 +80,7 @@ class ProducerFilter(django_filters.FilterSet):
         label=_("label members only"),
         method="filter_label",
     )
+    is_urban_location = UrbanLocationFilter()  # note 13 (producers.urban)
     sort = django_filters.ChoiceFilter(
         label=_("sort by"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -163,6 +164,8 @@ class ProducerFilter(django_filters.FilterSet):
             conditions["offering"] = self.offerings_condition(data["offering"])
         if data.get("label") == "true":
             conditions["label"] = self.label_condition()
+        if data.get("is_urban_location") in ("true", "false"):
+            conditions["urban"] = urban.urban_condition(data["is_urban_location"] == "true")
         return conditions
 
     def search_results(self, queryset):

@@ -257,3 +257,26 @@ def test_moving_a_producer_in_the_admin_recounts_it(rf, counted):
     model_admin = admin.site._registry[Producer]
     model_admin.save_model(request, rural, SimpleNamespace(changed_data=["location"]), True)
     assert Producer.objects.get(pk=rural.pk).residential_buildings_500m == 223
+
+
+def test_the_directory_filters_by_urban_location_and_counts_it(client, counted):
+    response = client.get("/produzenten/", {"is_urban_location": "true"})
+    assert [p.name for p in response.context["page"].object_list] == ["urban"]
+    (facet,) = response.context["facets"]["urban"]
+    assert (facet.count, facet.selected) == (1, True)
+    assert 'name="is_urban_location" value="true" id="urban-only" checked' in (
+        response.content.decode()
+    )
+    unfiltered = client.get("/produzenten/")
+    assert len(unfiltered.context["page"].object_list) == 3
+    assert unfiltered.context["facets"]["urban"][0].count == 1
+
+
+def test_the_directory_with_the_urban_filter_takes_no_extra_query(
+    client, counted, django_assert_num_queries
+):
+    """Reason for 5, as without the filter (tests/producers/test_directory.py): categories,
+    forms, search areas, one aggregate for every facet count (urban location included) and the
+    page of producers."""
+    with django_assert_num_queries(5):
+        assert client.get("/produzenten/", {"is_urban_location": "true"}).status_code == 200
