@@ -280,3 +280,25 @@ def test_the_directory_with_the_urban_filter_takes_no_extra_query(
     page of producers."""
     with django_assert_num_queries(5):
         assert client.get("/produzenten/", {"is_urban_location": "true"}).status_code == 200
+
+
+def test_a_spreadsheet_import_in_the_admin_counts_the_imported_producers_and_sites():
+    import tablib
+
+    from producers.admin import ProducerResource
+    from vacancies.admin import SiteResource
+
+    urban_layer()
+    place = wgs84()
+    producers = tablib.Dataset(
+        ("importiert", "Importiert", f"{place.x:.9f}", f"{place.y:.9f}"),
+        headers=["slug", "name", "longitude", "latitude"],
+    )
+    assert not ProducerResource().import_data(producers, dry_run=False).has_errors()
+    assert Producer.objects.get(slug="importiert").residential_buildings_500m == 223
+    sites = tablib.Dataset(
+        ("", "Importierte Fläche", "vacant_unit", f"{place.x:.9f}", f"{place.y:.9f}"),
+        headers=["id", "name", "kind", "longitude", "latitude"],
+    )
+    assert not SiteResource().import_data(sites, dry_run=False).has_errors()
+    assert Site.objects.get(name="Importierte Fläche").residential_buildings_500m == 223
