@@ -199,11 +199,12 @@ def profile(client, slug: str, language: str = "en") -> str:
 
 def test_the_profile_shows_the_flag_and_explains_note_13(client, counted):
     page = profile(client, "urban")
-    assert "urban location" in page.lower()
+    assert "<strong>urban location</strong>" in page
     assert "223 residential buildings within 500 m" in page
     assert "at least 223 residential buildings" in page
     assert "test layer" in page  # the data source beside the count
-    assert "not an urban location" in profile(client, "rural")
+    rural = profile(client, "rural")
+    assert "not an urban location" in rural and "<strong>urban location" not in rural
     assert "Not computed yet." in profile(client, "unknown")
 
 
