@@ -144,6 +144,13 @@ class LocationColumnsMixin(FormulaSafeResource):
         if errors:
             raise ValidationError(errors)
 
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        super().save_instance(instance, is_create, row, **kwargs)
+        if hasattr(instance, "is_urban_location") and instance.pk is not None:
+            from producers import urban
+
+            urban.recount_one(instance)  # note 13: the point may be new or moved
+
     def _location_from_row(self, row) -> Point | None:
         text = next((str(row[c]).strip() for c in GEOMETRY_COLUMNS if row.get(c)), "")
         if text:

@@ -5,6 +5,7 @@ from import_export import fields
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
 from producers.models import Producer, ProducerPhoto, ProductCategory, ProductionForm
+from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
 from vacancies.admin_filters import InSearchAreaFilter
 
 
@@ -77,7 +78,7 @@ class ProducerPhotoInline(admin.TabularInline):
 
 
 @admin.register(Producer)
-class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
+class ProducerAdmin(UrbanLocationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
     resource_classes = [ProducerResource]
     inlines = [ProducerPhotoInline]
     list_display = [
@@ -86,7 +87,7 @@ class ProducerAdmin(KeepGoodRowsImportMixin, DomainAdmin):
     ]  # fmt: skip
     list_filter = [
         "is_published", LabelMemberFilter, "production_form", "category", InSearchAreaFilter,
-        "location_is_approximate",
+        "location_is_approximate", UrbanLocationListFilter,
         "has_visible_production", "offers_tours", "offers_workshops", "offers_repair",
         "has_online_shop", "sells_to_consumers", "sells_to_businesses",
     ]  # fmt: skip

@@ -15,7 +15,7 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import KeyFilter
-from producers.filters import ProducerFilter
+from producers.filters import URBAN_LOCATION_HELP, ProducerFilter
 from producers.models import Producer, ProductCategory, ProductionForm
 from producers.selectors import carries_label, public_producers, with_label_status
 from producers.services import producer_delete, producer_save, product_category_save
@@ -54,6 +54,9 @@ class ProducerSerializer(serializers.ModelSerializer):
         help_text="GeoJSON Point, WGS84 longitude/latitude, within Germany.",
     )
     is_label_member = serializers.BooleanField(read_only=True, default=False)
+    is_urban_location = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=URBAN_LOCATION_HELP
+    )
 
     class Meta:
         model = Producer
@@ -66,8 +69,9 @@ class ProducerSerializer(serializers.ModelSerializer):
             "has_visible_production", "offers_tours", "offers_workshops", "offers_repair",
             "has_online_shop", "sells_to_consumers", "sells_to_businesses", "is_published",
             "is_label_member", "created_at", "updated_at",
+            "residential_buildings_500m", "is_urban_location",
         ]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at", "residential_buildings_500m"]
 
 
 class ProducerAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, ProducerFilter):

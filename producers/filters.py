@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.filters import SlugChoiceFilter, StrictBooleanFilter
+from producers import urban
 from producers.models import Producer, ProductCategory, ProductionForm
 from vacancies.models import SearchArea
 
@@ -19,6 +20,26 @@ OFFERINGS = {
     "repair": ("offers_repair", _("repair")),
     "online-shop": ("has_online_shop", _("online shop")),
 }
+
+# The API's help on the urban-location fields and filter (note 13, producers.urban).
+URBAN_LOCATION_HELP = (
+    f"Note 13 of the FabTown concept: true when at least {urban.URBAN_MIN_RESIDENTIAL_BUILDINGS} "
+    f"residential buildings lie within {urban.URBAN_RADIUS_M} m; null when not computed."
+)
+
+
+class UrbanLocationFilter(StrictBooleanFilter):
+    """`?is_urban_location=true|false`; rows whose count was not computed match neither."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("urban location"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return qs.urban_location(value == "true")
+
 
 SORTS = {
     "name": (_("name"), ["name"]),
@@ -59,6 +80,7 @@ class ProducerFilter(django_filters.FilterSet):
         label=_("label members only"),
         method="filter_label",
     )
+    is_urban_location = UrbanLocationFilter()  # note 13 (producers.urban)
     sort = django_filters.ChoiceFilter(
         label=_("sort by"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -142,6 +164,8 @@ class ProducerFilter(django_filters.FilterSet):
             conditions["offering"] = self.offerings_condition(data["offering"])
         if data.get("label") == "true":
             conditions["label"] = self.label_condition()
+        if data.get("is_urban_location") in ("true", "false"):
+            conditions["urban"] = urban.urban_condition(data["is_urban_location"] == "true")
         return conditions
 
     def search_results(self, queryset):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +13,7 @@ from fabtown import geo, privacy
 from fabtown.fields import BoundedTextField, PhotoField, WebURLField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
+from producers import urban
 
 # Years the registry accepts for founding and "at this location since" (the oldest urban
 # producers in Bochum, such as the Fiege brewery, go back to the 19th century).
@@ -81,7 +83,7 @@ class ProductCategory(models.Model):
             ancestor = ancestor.parent
 
 
-class ProducerQuerySet(models.QuerySet):
+class ProducerQuerySet(urban.UrbanLocationQuerySetMixin, models.QuerySet):
     def published(self) -> "ProducerQuerySet":
         return self.filter(is_published=True)
 
@@ -272,6 +274,11 @@ class Producer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_urban_location(self) -> bool | None:
+        """Note 13 (producers.urban); None when the count was not computed."""
+        return urban.is_urban(self.residential_buildings_500m)
+
     def clean(self) -> None:
         run_checks(
             self._validate_employees,
@@ -339,6 +346,16 @@ class Building(models.Model):
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
+        indexes = [
+            # The count of note 13 (producers.urban): residential points in the cadastre's grid.
+            GistIndex(
+                Transform("location", urban.URBAN_MEASURE_SRID),
+                condition=Q(is_residential=True),
+                name="building_residential_utm_idx",
+            ),
+            # The date of the layer shown beside the count (the latest import).
+            models.Index(fields=["-imported_at"], name="building_imported_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=geo.within_extent("location"), name="building_location_plausible"

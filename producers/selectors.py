@@ -22,8 +22,9 @@ from django.urls import reverse
 
 from fabtown.geojson import feature_collection
 from label.models import Membership
+from producers import urban
 from producers.filters import OFFERINGS, ProducerFilter
-from producers.models import Producer, ProductCategory, ProductionForm
+from producers.models import Building, Producer, ProductCategory, ProductionForm
 from vacancies.models import SearchArea
 
 
@@ -110,6 +111,7 @@ def directory_counts(*, filterset: ProducerFilter) -> DirectoryCounts:
             for key in OFFERINGS
         },
         "label": counted("label", ProducerFilter.label_condition()),
+        "urban": counted("urban", urban.urban_condition()),
         "total": Count("id", filter=Q(*conditions.values())),
     }
     results = filterset.search_results(Producer.objects.published()).aggregate(**counts)
@@ -132,6 +134,12 @@ def directory_counts(*, filterset: ProducerFilter) -> DirectoryCounts:
             Facet(
                 "label", "true", _("label members only"), results["label"],
                 data.get("label") == "true",
+            )
+        ],
+        "urban": [
+            Facet(
+                "is_urban_location", "true", _("urban location only"), results["urban"],
+                data.get("is_urban_location") == "true",
             )
         ],
     }  # fmt: skip
@@ -178,3 +186,9 @@ def producer_of_account(*, user, slug: str) -> Producer:
     if producer is None:
         raise Http404
     return producer
+
+
+def building_layer() -> dict | None:
+    """The buildings layer behind the counts of note 13: the source and date of the latest
+    import (one row read through building_imported_idx), or None before any import."""
+    return Building.objects.order_by("-imported_at").values("source", "imported_at").first()

@@ -4,13 +4,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fabtown.validation import save_validated
+from producers import urban
 from producers.models import Producer, ProductCategory
 
 
 @transaction.atomic
 def producer_save(*, producer: Producer, by: AbstractBaseUser | None) -> Producer:
     """Validate and save a producer, recording `by` in its history."""
-    return save_validated(producer, by=by)
+    save_validated(producer, by=by)
+    urban.recount_one(producer)  # its location may have moved (note 13); a no-op otherwise
+    return producer
 
 
 @transaction.atomic

@@ -32,7 +32,8 @@ from label.models import (
     Membership,
     MembershipKind,
 )
-from producers.models import Producer, ProducerPhoto, ProductCategory, ProductionForm
+from producers import urban
+from producers.models import Building, Producer, ProducerPhoto, ProductCategory, ProductionForm
 from vacancies.models import InterimUse, Site, SiteKind, SiteStatus, SiteStatusChange
 
 SLUG_PREFIX = "synthetic-"
@@ -126,6 +127,10 @@ def synthetic_producers():
 
 def synthetic_sites():
     return Site.objects.filter(source=SOURCE)
+
+
+def synthetic_buildings():
+    return Building.objects.filter(source=SOURCE)
 
 
 def region_size() -> tuple[int, int]:
@@ -264,7 +269,9 @@ def _status_history(rng: random.Random, site: Site, now) -> list[SiteStatusChang
 
 
 @transaction.atomic
-def synthetic_region_create(*, producers: int, sites: int, seed: int = 10) -> RegionReport:
+def synthetic_region_create(
+    *, producers: int, sites: int, seed: int = 10, buildings: int = 0
+) -> RegionReport:
     """Create the region; the taxonomy and fee tiers of load_bochum_data must exist."""
     categories = list(ProductCategory.objects.filter(parent__isnull=False).order_by("slug"))
     forms = list(ProductionForm.objects.order_by("position", "code"))
@@ -335,8 +342,40 @@ def synthetic_region_create(*, producers: int, sites: int, seed: int = 10) -> Re
     with connection.cursor() as cursor:  # the planner should see the region as it is
         for model in (Producer, Site, SiteStatusChange, InterimUse, Membership, LabelApplication):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    if buildings:
+        report.created.update(synthetic_buildings_create(count=buildings, seed=seed).created)
     content_changed()  # bulk inserts send no model signals
     return report
+
+
+# --- Buildings for the urban-location rule of note 13 (producers.urban) ----------------------
+
+BUILDINGS_PER_PRODUCER = 10  # 100,000 buildings for the 10,000 producers of the benchmark
+RESIDENTIAL_SHARE = 0.7
+
+
+def synthetic_buildings_create(*, count: int, seed: int = 10) -> RegionReport:
+    """Buildings scattered around the towns like the producers (own random stream, so the rest
+    of the region stays the same for a seed), then every producer's and site's count."""
+    rng = random.Random(f"buildings-{seed}")
+    start = synthetic_buildings().count()
+    points = [(_point(rng)[0], rng.random() < RESIDENTIAL_SHARE) for _ in range(count)]
+    # in spatial order (strips of about 550 m), as import_buildings writes a real layer
+    points.sort(key=lambda row: (round(row[0].y * 200), row[0].x))
+    table = connection.ops.quote_name(Building._meta.db_table)
+    now = timezone.now()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY {table} (external_id, is_residential, location, source, imported_at) FROM STDIN"
+        ) as copy,
+    ):  # COPY: 100,000 rows in a few seconds (bulk_create needs a minute)
+        for i, (location, residential) in enumerate(points):
+            copy.write_row((f"{SLUG_PREFIX}{start + i}", residential, location.ewkt, SOURCE, now))
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{Building._meta.db_table}"')
+    urban.recount_all()
+    return RegionReport(created={"buildings": count})
 
 
 def _label(rng, producers, tiers, now):
@@ -462,6 +501,7 @@ def synthetic_region_remove() -> RegionReport:
         ("sites", Site.objects.filter(pk__in=site_ids)),
         ("photos", ProducerPhoto.objects.filter(producer_id__in=producer_ids)),
         ("producers", Producer.objects.filter(pk__in=producer_ids)),
+        ("buildings", synthetic_buildings()),
         # history rows, also of later edits to synthetic records
         ("history", Membership.history.filter(producer_id__in=producer_ids)),
         ("history", LabelApplication.history.filter(producer_id__in=producer_ids)),
@@ -475,6 +515,8 @@ def synthetic_region_remove() -> RegionReport:
     for name, queryset in steps:
         report.removed[name] = report.removed.get(name, 0) + queryset._raw_delete(queryset.db)
     get_user_model().objects.filter(username=BOARD_USERNAME).delete()
+    if report.removed.get("buildings"):
+        urban.recount_all()  # the real producers' counts without the synthetic buildings
     content_changed()
     return report
 

@@ -123,6 +123,24 @@ def prepare_database(env: dict, producers: int, sites: int) -> None:
     manage(env, "synthetic_region", *args)
 
 
+def measure_urban_location(env: dict) -> dict:
+    """Note 13 (issue 11): every producer's and site's count of residential buildings within
+    500 m against the region's buildings (10 per producer: 100,000 for 10,000), from scratch as
+    after a first import; target ≤ 10 s for the producers."""
+    args = [PYTHON, "manage.py", "recount_urban_location", "--from-scratch"]
+    line = subprocess.run(
+        args, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    seconds = {name: float(s) for name, s in re.findall(r"(producer|site)s ([\d.]+) s", line)}
+    return {
+        "total_s": float(re.search(r"recounted in ([\d.]+) s", line)[1]),
+        "producers_s": seconds.get("producer"),
+        "sites_s": seconds.get("site"),
+        "target_s": 10,
+        "output": line,
+    }
+
+
 # --- Server -----------------------------------------------------------------------------------
 
 

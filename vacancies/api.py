@@ -17,6 +17,7 @@ from fabtown.api import (
     geojson_action,
 )
 from fabtown.filters import IdFilter, KeyFilter
+from producers.filters import URBAN_LOCATION_HELP, UrbanLocationFilter
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
@@ -50,10 +51,15 @@ class PublicSiteSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
     )
     rent_eur_per_month = serializers.SerializerMethodField()
+    is_urban_location = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=URBAN_LOCATION_HELP
+    )
 
     class Meta:
         model = Site
-        fields = [f for f in PUBLIC_FIELDS if f != "rent_is_public"] + ["suitable_forms"]
+        fields = [f for f in PUBLIC_FIELDS if f != "rent_is_public"] + [
+            "suitable_forms", "is_urban_location",
+        ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True))
@@ -76,14 +82,18 @@ class StaffSiteSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=ProductionForm.objects.all(), required=False
     )
     status = serializers.ChoiceField(choices=SiteStatus.choices, required=False)
+    is_urban_location = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=URBAN_LOCATION_HELP
+    )
 
     class Meta:
         model = Site
         fields = [
             *PUBLIC_FIELDS, "footprint", "source", "suitable_forms", "is_published",
             "owner_name", "owner_contact", "internal_notes", "created_at", "updated_at",
+            "is_urban_location",
         ]  # fmt: skip
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at", "residential_buildings_500m"]
 
 
 class SiteAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, SiteFilter):
@@ -92,6 +102,7 @@ class SiteAPIFilter(GeoFilterMixin, AreaKeyFilterMixin, SiteFilter):
     suitable_for = KeyFilter(
         field_name="suitable_forms__code", label="form of urban production code"
     )
+    is_urban_location = UrbanLocationFilter()
 
     def filter_area_key(self, queryset, name, value):
         area = SearchArea.objects.filter(slug=value).values_list("area", flat=True).first()

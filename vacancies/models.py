@@ -13,6 +13,7 @@ from fabtown import geo
 from fabtown.fields import BoundedTextField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
+from producers import urban
 from producers.models import Producer, ProductionForm
 
 
@@ -78,7 +79,7 @@ class SiteStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class SiteQuerySet(models.QuerySet):
+class SiteQuerySet(urban.UrbanLocationQuerySetMixin, models.QuerySet):
     def published(self) -> "SiteQuerySet":
         return self.filter(is_published=True)
 
@@ -230,6 +231,11 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_urban_location(self) -> bool | None:
+        """Note 13 (producers.urban); None when the count was not computed."""
+        return urban.is_urban(self.residential_buildings_500m)
 
     def clean(self) -> None:
         run_checks(self._validate_public_rent, self._validate_footprint)

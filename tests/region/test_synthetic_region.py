@@ -77,6 +77,14 @@ def test_removing_deletes_the_region_with_its_history_and_keeps_the_bochum_data(
     assert not Membership.history.filter(producer_id=producer.pk).exists()
     assert not LabelApplication.history.filter(quality_statement=synthetic.SOURCE).exists()
     assert not SiteStatusChange.objects.filter(note=synthetic.SOURCE).exists()
+    assert not synthetic.synthetic_buildings().exists()
+
+
+def test_the_region_has_buildings_and_every_producer_and_site_is_counted(bochum_data):
+    call_command("synthetic_region", "--producers", "30", "--sites", "20", verbosity=0)
+    assert synthetic.synthetic_buildings().count() == 300  # 10 per producer
+    assert not synthetic.synthetic_producers().filter(residential_buildings_500m=None).exists()
+    assert not synthetic.synthetic_sites().filter(residential_buildings_500m=None).exists()
 
 
 def test_if_missing_keeps_a_region_of_the_asked_size_and_replaces_another(bochum_data):

@@ -6,6 +6,7 @@ from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
 from vacancies.admin.verification import DueForVerificationFilter, VerificationAdminMixin
 from vacancies.admin.gis import GisAdminMixin
+from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import (
@@ -68,7 +69,13 @@ class InterimUseInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(GisAdminMixin, VerificationAdminMixin, KeepGoodRowsImportMixin, DomainAdmin):
+class SiteAdmin(
+    UrbanLocationAdminMixin,
+    GisAdminMixin,
+    VerificationAdminMixin,
+    KeepGoodRowsImportMixin,
+    DomainAdmin,
+):
     resource_classes = [SiteResource]
     list_display = [
         "name", "kind", "status", "floor_area_m2", "has_shop_window", "is_published",
@@ -77,6 +84,7 @@ class SiteAdmin(GisAdminMixin, VerificationAdminMixin, KeepGoodRowsImportMixin, 
     list_filter = [
         "status", "kind", InSearchAreaFilter, "is_published", "is_ground_floor",
         "has_shop_window", "suitable_forms", "location_is_approximate", DueForVerificationFilter,
+        UrbanLocationListFilter,
     ]  # fmt: skip
     search_fields = ["name", "street", "postcode", "description", "owner_name"]
     filter_horizontal = ["suitable_forms"]

@@ -17,6 +17,7 @@ PUBLIC_FIELDS = [
     "location_is_approximate", "floor_area_m2", "is_ground_floor", "has_shop_window",
     "equipment", "rent_eur_per_month", "rent_is_public", "available_from", "status",
     "last_verified",
+    "residential_buildings_500m",  # note 13 (producers.urban), computed
 ]  # fmt: skip
 
 

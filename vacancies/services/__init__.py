@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fabtown.answers import content_changed
 from fabtown.validation import save_validated
+from producers import urban
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus, SiteStatusChange
 
 erasure_log = logging.getLogger("fabtown.erasure")
@@ -87,6 +88,7 @@ def site_save(
             site_set_status(site=site, status=status, by=by)
     if suitable_forms is not None:
         site.suitable_forms.set(suitable_forms)
+    urban.recount_one(site)  # its location may have moved (note 13); a no-op otherwise
     # (with a new status too, site_set_status may also have deferred the job: the e-mails go
     # once per request and site all the same)
     _offer_changed(site=site, was_on_offer=was_on_offer)

@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--producers", type=int, default=10_000)
         parser.add_argument("--sites", type=int, default=5_000)
+        parser.add_argument(
+            "--buildings",
+            type=int,
+            help="buildings for the urban-location rule (note 13), 70 %% residential; "
+            f"default: {synthetic.BUILDINGS_PER_PRODUCER} per producer (100,000 for 10,000)",
+        )
         parser.add_argument("--seed", type=int, default=10, help="same seed, same region")
         parser.add_argument(
             "--remove", action="store_true", help="delete every synthetic record and stop"
@@ -28,6 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         start = time.perf_counter()
+        if options["buildings"] is None:
+            options["buildings"] = synthetic.BUILDINGS_PER_PRODUCER * options["producers"]
         if options["remove"]:
             self._print("Removed", synthetic.synthetic_region_remove().removed, start, options)
             return
@@ -35,6 +43,12 @@ class Command(BaseCommand):
         present = synthetic.region_size()
         if options["if_missing"]:
             if present == wanted:
+                missing = options["buildings"] - synthetic.synthetic_buildings().count()
+                if missing > 0:  # a region made before the buildings were part of it
+                    report = synthetic.synthetic_buildings_create(
+                        count=missing, seed=options["seed"]
+                    )
+                    self._print("Created", report.created, start, options)
                 if options["verbosity"]:
                     self.stdout.write(
                         f"Synthetic region present: {present[0]} producers, {present[1]} sites."
@@ -44,7 +58,10 @@ class Command(BaseCommand):
                 synthetic.synthetic_region_remove()
         try:
             report = synthetic.synthetic_region_create(
-                producers=options["producers"], sites=options["sites"], seed=options["seed"]
+                producers=options["producers"],
+                sites=options["sites"],
+                seed=options["seed"],
+                buildings=options["buildings"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
