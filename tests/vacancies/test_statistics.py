@@ -19,7 +19,6 @@ from vacancies.models import (
     UnitCount,
 )
 from vacancies.selectors.statistics import (
-    RESERVE,
     brokering_funnel,
     default_period,
     interim_uses_per_year,
@@ -65,10 +64,6 @@ def areas():
 
 def _by_slug(overview):
     return {place.slug: place for place in overview.areas}
-
-
-def test_the_reserve_is_the_three_percent_of_the_concept():
-    assert RESERVE == Decimal("0.03")
 
 
 def test_a_site_counts_with_the_status_of_its_last_change_on_or_before_the_date(areas):
@@ -169,8 +164,12 @@ def test_the_average_vacancy_counts_closed_and_still_open_spells():
 
 
 def test_a_second_vacancy_of_a_site_is_a_spell_of_its_own():
-    site_with_history((D(2024, 1, 1), SiteStatus.VACANT), (D(2024, 1, 5), SiteStatus.LET),
-                      (D(2024, 2, 1), SiteStatus.VACANT), (D(2024, 2, 3), SiteStatus.WITHDRAWN))  # fmt: skip
+    site_with_history(
+        (D(2024, 1, 1), SiteStatus.VACANT),
+        (D(2024, 1, 5), SiteStatus.LET),
+        (D(2024, 2, 1), SiteStatus.VACANT),
+        (D(2024, 2, 3), SiteStatus.WITHDRAWN),
+    )
     durations = vacancy_durations(on=D(2024, 3, 1))
     assert (durations.closed, durations.closed_days, durations.open) == (2, Decimal("3.0"), 0)
 
@@ -223,8 +222,12 @@ def test_the_funnel_counts_requests_proposals_viewings_and_lettings_of_the_perio
 
 
 def test_time_to_re_let_runs_from_becoming_vacant_to_being_let():
-    site_with_history((D(2024, 1, 1), SiteStatus.LET), (D(2024, 2, 1), SiteStatus.VACANT),
-                      (D(2024, 2, 11), SiteStatus.RESERVED), (D(2024, 3, 2), SiteStatus.LET))  # fmt: skip
+    site_with_history(
+        (D(2024, 1, 1), SiteStatus.LET),
+        (D(2024, 2, 1), SiteStatus.VACANT),
+        (D(2024, 2, 11), SiteStatus.RESERVED),
+        (D(2024, 3, 2), SiteStatus.LET),
+    )
     site_with_history((D(2024, 1, 1), SiteStatus.VACANT), (D(2024, 1, 31), SiteStatus.LET))
     site_with_history((D(2024, 3, 1), SiteStatus.LET))  # never vacant: no re-letting
     funnel = brokering_funnel(start=D(2024, 1, 1), end=D(2024, 12, 31))
