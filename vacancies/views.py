@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
@@ -8,6 +9,7 @@ from fabtown.geojson import filtered_geojson_response
 from fabtown.paging import filtered_page
 from vacancies.models import Site
 from vacancies.selectors import site_list, site_on_offer, sites_geojson
+from vacancies.selectors.statistics import public_chart_data, vacancy_overview, vacancy_surveys
 
 
 @require_safe
@@ -36,3 +38,16 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Site.DoesNotExist:
         raise Http404 from None
     return render(request, "vacancies/detail.html", {"site": site})
+
+
+@require_safe
+@cache_anonymous_answer
+def site_statistics(request: HttpRequest) -> HttpResponse:
+    """Vacancy against the 3 % reserve, today: counts only, no site or person named."""
+    overview = vacancy_overview(on=timezone.localdate())
+    context = {
+        "overview": overview,
+        "surveys": vacancy_surveys(on=overview.on),
+        "charts": {"rate": public_chart_data(overview)},
+    }
+    return render(request, "vacancies/statistics.html", context)

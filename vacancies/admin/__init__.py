@@ -147,3 +147,6 @@ class InterimUseAdmin(DomainAdmin):
     search_fields = ["title", "users", "site__name", "description"]
     autocomplete_fields = ["site", "producers"]
     date_hierarchy = "starts_on"
+
+
+from vacancies.admin import statistics  # noqa: E402, F401  (issue 11: unit counts, statistics page)

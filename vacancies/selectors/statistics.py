@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connections, router
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vacancies.models import (
     InterimUse,
@@ -313,8 +314,6 @@ class Funnel:
 
     @property
     def steps(self) -> list[tuple[str, int]]:
-        from django.utils.translation import gettext
-
         return [
             (gettext("space requests"), self.requests),
             (gettext("sites proposed"), self.proposals),
@@ -446,3 +445,15 @@ def statistics_report(
         funnel=brokering_funnel(start=start, end=end),
         surveys=vacancy_surveys(on=on),
     )
+
+
+def public_chart_data(overview: VacancyOverview) -> dict:
+    """The rate chart's data (statistics-charts.js): the areas, then the city, in percent."""
+    places = [*overview.areas, overview.city]
+    return {
+        "labels": [place.name for place in places],
+        "rates": [None if p.rate_percent is None else float(p.rate_percent) for p in places],
+        "reserve": float(overview.reserve_percent),
+        "rateLabel": gettext("vacancy rate (%)"),
+        "reserveLabel": gettext("reserve of 3 %"),
+    }
