@@ -183,7 +183,8 @@ def test_the_public_page_says_when_there_is_no_count_yet(client):
 def test_the_public_page_shows_the_rate_against_the_reserve_and_the_count_date(client):
     _world()
     page = client.get(PUBLIC_PAGE).content.decode()
-    assert "5,0 %" in page and "über der Reserve" in page
+    assert "5,0&nbsp;%" in page and "über der Reserve" in page
+    assert "Stadtweit stehen 2 von 2.000 Gewerbeeinheiten leer (0,1\xa0%)." in page
     assert "01.01.2020" in page
 
 
@@ -204,3 +205,47 @@ def test_the_concepts_count_of_may_2020_is_loaded_without_a_unit_count(bochum_da
     assert not UnitCount.objects.exists()  # the concept prints no number of units
     page = client.get(PUBLIC_PAGE).content.decode()
     assert "Mai 2020" in page and "über 86 Leerstände" in page
+
+
+def test_the_admin_links_the_statistics_page_from_the_cadastre_and_the_unit_counts(client):
+    client.force_login(_staff(VIEWERS))
+    for page in ("/admin/vacancies/", "/admin/vacancies/unitcount/"):
+        assert STAFF_PAGE in client.get(page).content.decode(), page
+
+
+def test_staff_record_a_city_wide_unit_count_in_the_admin(client):
+    from fabtown.roles import EDITORS
+
+    client.force_login(_staff(EDITORS))
+    answer = client.post(
+        "/admin/vacancies/unitcount/add/",
+        {"search_area": "", "units": "1200", "counted_on": "2025-03-01", "source": "Zählung"},
+    )
+    assert answer.status_code == 302
+    count = UnitCount.objects.get()
+    assert (count.search_area, count.units) == (None, 1200)
+    assert "Bochum (ganze Stadt)" in client.get("/admin/vacancies/unitcount/").content.decode()
+
+
+def _queries(client, url, **params) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    return len(captured.captured_queries), response
+
+
+@pytest.mark.parametrize("url", [API, PUBLIC_PAGE])
+def test_anonymous_answers_come_from_the_cache_until_a_count_changes(url):
+    area = _world(sites=1, areas=1)[0]
+    client = APIClient()
+    first, response = _queries(client, url)
+    again, cached = _queries(client, url)
+    assert again < first and cached.content == response.content
+    UnitCount.objects.create(search_area=area, units=10, counted_on=datetime.date.today())
+    _after, changed = _queries(client, url)
+    assert changed.content != response.content  # the new count, on the next request
+
+
+def test_a_visitor_asking_for_another_date_gets_that_dates_answer():
+    _world(sites=1, areas=1)
+    assert APIClient().get(API, {"on": "2022-12-31"}).json()["city"]["vacant"] == 0
+    assert APIClient().get(API, {"on": "2023-01-01"}).json()["city"]["vacant"] == 1
