@@ -3,7 +3,6 @@ reserve (seed 4.2.1). Public and cached like the other anonymous reads: only cou
 owner or requester is named."""
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -54,7 +53,11 @@ class VacancyStatisticsSerializer(serializers.Serializer):
 
 
 class _OnSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, input_formats=["iso-8601"])
+    on = serializers.DateField(required=False, allow_null=True, input_formats=["iso-8601"])
+
+    def to_internal_value(self, data):
+        # "?on=" is the same as leaving it out
+        return super().to_internal_value({k: v for k, v in data.items() if v != ""})
 
 
 class VacancyStatisticsView(CachedAnonymousReadsMixin, APIView):
@@ -64,7 +67,10 @@ class VacancyStatisticsView(CachedAnonymousReadsMixin, APIView):
         summary="Vacancy rate per search area and city-wide against the 3 % reserve",
         parameters=[
             OpenApiParameter(
-                "on", OpenApiTypes.DATE, description="As of this day (YYYY-MM-DD); default today."
+                "on",
+                # empty means today, as the other optional dates of the API
+                {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]},
+                description="As of this day (YYYY-MM-DD); empty or left out: today.",
             )
         ],
         responses=VacancyStatisticsSerializer,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import GEOSGeometry
+from django.utils import timezone
 
 from fabtown.roles import VIEWERS, ensure_staff_groups
 from tests.browser.axe import axe_violations
@@ -24,7 +25,7 @@ CHARTS_DRAWN = "n => [...document.querySelectorAll('canvas[data-chart]')]" \
 
 @pytest.fixture
 def statistics_data():
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     def ago(days: int) -> datetime.date:
         return today - datetime.timedelta(days=days)
@@ -65,7 +66,7 @@ def test_staff_read_the_statistics_page_with_charts_and_tables(page, live_server
 
     # an earlier date through the picker: the table follows
     page.get_by_label("Stand", exact=True).fill(
-        (datetime.date.today() - datetime.timedelta(days=310)).isoformat()
+        (timezone.localdate() - datetime.timedelta(days=310)).isoformat()
     )
     page.get_by_role("button", name="Anzeigen").click()
     page.wait_for_url("**on=*")

@@ -52,6 +52,9 @@ def full_data(bochum_data):
         format="csv", status="done", rows_total=3, rows_done=3, new=2, invalid=1,
         invalid_rows=[{"row": 3, "errors": {"postcode": ["Eine deutsche Postleitzahl …"]}}],
     )  # fmt: skip
+    from vacancies.models import UnitCount  # issue 11: the seeds print no unit count
+
+    UnitCount.objects.create(units=2400, counted_on="2025-01-01", source="Zählung")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

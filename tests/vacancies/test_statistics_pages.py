@@ -1,12 +1,11 @@
 """The vacancy statistics' doors: the API answer, the staff page with its CSV, the public page."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fabtown.roles import LABEL_BOARD, VIEWERS, ensure_staff_groups
@@ -34,7 +33,7 @@ SECRETS = ["Erika Mustereigentümerin", "erika.eigentuemerin@example.org", "0234
 def _world(sites: int = 2, areas: int = 2):
     """Areas with counts, vacant sites in both areas, a request with proposals: every number
     the outputs show has something to count, and the secrets are in the database."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     made = [
         SearchAreaFactory(name=f"Gebiet {i}", slug=f"gebiet-{i}", area=GEOSGeometry(polygon))
         for i, polygon in zip(range(areas), [WEST, EAST] * areas, strict=False)
@@ -240,7 +239,7 @@ def test_anonymous_answers_come_from_the_cache_until_a_count_changes(url):
     first, response = _queries(client, url)
     again, cached = _queries(client, url)
     assert again < first and cached.content == response.content
-    UnitCount.objects.create(search_area=area, units=10, counted_on=datetime.date.today())
+    UnitCount.objects.create(search_area=area, units=10, counted_on=timezone.localdate())
     _after, changed = _queries(client, url)
     assert changed.content != response.content  # the new count, on the next request
 
@@ -249,3 +248,9 @@ def test_a_visitor_asking_for_another_date_gets_that_dates_answer():
     _world(sites=1, areas=1)
     assert APIClient().get(API, {"on": "2022-12-31"}).json()["city"]["vacant"] == 0
     assert APIClient().get(API, {"on": "2023-01-01"}).json()["city"]["vacant"] == 1
+
+
+def test_an_empty_date_means_today_as_elsewhere_in_the_api():
+    _world(sites=1, areas=1)
+    body = APIClient().get(API, {"on": ""}).json()
+    assert body["on"] == timezone.localdate().isoformat() and body["city"]["vacant"] == 1
