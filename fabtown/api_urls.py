@@ -15,6 +15,7 @@ from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFor
 from vacancies import api_matching
 from vacancies.api import InterimUseViewSet, SearchAreaViewSet, SiteViewSet
 from vacancies.api_space_requests import SpaceRequestViewSet
+from vacancies.api_statistics import VacancyStatisticsView
 
 router = DefaultRouter()
 router.register("producers", ProducerViewSet, basename="producer")
@@ -35,6 +36,7 @@ urlpatterns = [
     ),
     path("open-data/sites.csv", opendata.sites_csv, name="opendata-sites-csv"),
     path("open-data/sites.geojson", opendata.sites_geojson, name="opendata-sites-geojson"),
+    path("statistics/vacancy/", VacancyStatisticsView.as_view(), name="vacancy-statistics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Both pages without inline scripts, for the Content-Security-Policy (templates/api/).
     path(

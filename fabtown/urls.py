@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from fabtown import auth, errors, views
+from vacancies.admin.statistics import vacancy_statistics
 
 admin.site.site_header = "FabTown Bochum"
 admin.site.site_title = "FabTown Bochum"
@@ -13,6 +14,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/login/", auth.admin_login, name="admin_login"),
+    path("admin/vacancies/statistics/", vacancy_statistics, name="admin_vacancy_statistics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fabtown.api_urls")),
     # Last among the API's routes: unknown API paths answer JSON, also in development.

@@ -815,3 +815,31 @@ class OwnerDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exported_at:%Y-%m-%d %H:%M}: {self.records} ({self.file_format})"
+class VacancySurvey(models.Model):
+    """A count of vacant units from a survey outside the cadastre, e.g. the concept's "über 86
+    Leerstände" of May 2020 (seed 3.2): a reference figure beside the cadastre's own counts,
+    which cannot reach back before the cadastre's history. No rate without a unit count."""
+
+    territory = models.CharField(
+        _("surveyed territory"), max_length=200, help_text=_("e.g. “Bochumer Gleisdreieck”")
+    )
+    vacant = models.PositiveIntegerField(_("vacant units found"))
+    is_minimum = models.BooleanField(
+        _("at least this many"), default=False, help_text=_("The source says “more than”.")
+    )
+    surveyed_on = models.DateField(_("surveyed on"))
+    date_is_approximate = models.BooleanField(
+        _("date is approximate"),
+        default=False,
+        help_text=_("Set when the source names only the month or year."),
+    )
+    source = models.CharField(_("source"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-surveyed_on", "-id"]
+        verbose_name = _("vacancy survey")
+        verbose_name_plural = _("vacancy surveys")
+
+    def __str__(self) -> str:
+        return f"{self.territory}: {self.vacant} ({self.surveyed_on})"

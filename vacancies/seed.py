@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fabtown.seeding import create_missing, geometry, point, read_json
 from producers.models import Producer, ProductionForm
-from vacancies.models import InterimUse, SearchArea, Site
+from vacancies.models import InterimUse, SearchArea, Site, VacancySurvey
 from vacancies.services import site_record_initial_status
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -76,3 +76,21 @@ def load_sites(report: Counter) -> None:
         )
         if created:
             use.producers.set([producers[slug] for slug in entry["producers"]])
+    load_vacancy_surveys(report)
+
+
+def load_vacancy_surveys(report: Counter) -> None:
+    """The concept's count of May 2020 (seed 3.2). It prints no number of units, so no
+    UnitCount is loaded: the rate waits for the office's own count."""
+    for entry in read_json(DATA / "statistics.json")["vacancy_surveys"]:
+        create_missing(
+            report,
+            VacancySurvey,
+            {"territory": entry["territory"], "surveyed_on": _date(entry["surveyed_on"])},
+            {
+                "vacant": entry["vacant"],
+                "is_minimum": entry["is_minimum"],
+                "date_is_approximate": entry["date_is_approximate"],
+                "source": entry["source"],
+            },
+        )

@@ -7,6 +7,7 @@ app_name = "vacancies"
 urlpatterns = [
     path(_("sites/"), views.site_index, name="list"),
     path(_("sites/map.geojson"), views.site_map, name="map"),
+    path(_("sites/statistics/"), views.site_statistics, name="statistics"),
     path(_("sites/<int:pk>/"), views.site_detail, name="detail"),
     # Space requests (Gesuche): the public form and the requester's own links
     path(_("sites/request/"), space_request_views.space_request_form, name="request"),

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,6 +14,7 @@ from vacancies.forms import SiteReportForm
 from vacancies.models import Site
 from vacancies.selectors import site_list, site_on_offer, sites_geojson
 from vacancies.services.verification import SiteNotReportable, TooManyReports, site_report_create
+from vacancies.selectors.statistics import public_chart_data, vacancy_overview, vacancy_surveys
 
 
 @require_safe
@@ -95,3 +97,16 @@ def site_report_thanks(request: HttpRequest, pk: int) -> HttpResponse:
     if site is None:
         raise Http404
     return render(request, "vacancies/report_thanks.html", {"site": site})
+
+
+@require_safe
+@cache_anonymous_answer
+def site_statistics(request: HttpRequest) -> HttpResponse:
+    """Vacancy against the 3 % reserve, today: counts only, no site or person named."""
+    overview = vacancy_overview(on=timezone.localdate())
+    context = {
+        "overview": overview,
+        "surveys": vacancy_surveys(on=overview.on),
+        "charts": {"rate": public_chart_data(overview)},
+    }
+    return render(request, "vacancies/statistics.html", context)

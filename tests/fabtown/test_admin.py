@@ -64,6 +64,9 @@ def full_data(bochum_data):
     OwnerDataExport.objects.create(
         exported_by=StaffFactory(), records=3, file_format="gpkg", door="admin"
     )
+    from vacancies.models import UnitCount  # issue 11: the seeds print no unit count
+
+    UnitCount.objects.create(units=2400, counted_on="2025-01-01", source="Zählung")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -172,3 +172,4 @@ class InterimUseAdmin(DomainAdmin):
 
 from vacancies.admin import matching as _matching  # noqa: E402,F401  (issue 11: brokering)
 from vacancies.admin import space_requests  # noqa: E402, F401  (space requests, settings)
+from vacancies.admin import statistics  # noqa: E402, F401  (issue 11: unit counts, statistics page)
