@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
-from fabtown.fields import BoundedTextField
+from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers.models import Producer, ProductionForm
@@ -159,6 +159,19 @@ class Site(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_("Empty: the interval of the cadastre settings."),
+    )
+    # The exposé's pictures: public once the site is published (served from the media storage).
+    photo = PhotoField(
+        _("photo"),
+        upload_to="sites/photos/%Y/",
+        blank=True,
+        help_text=_("Shown on the public page and the exposé. JPEG, PNG or WebP, at most 5 MB."),
+    )
+    floor_plan = PhotoField(
+        _("floor plan"),
+        upload_to="sites/floor-plans/%Y/",
+        blank=True,
+        help_text=_("An image of the floor plan, for the exposé. JPEG, PNG or WebP, at most 5 MB."),
     )
     # Note 13 of the concept: computed by producers.services from the buildings layer.
     residential_buildings_500m = models.PositiveIntegerField(

@@ -83,6 +83,7 @@ class SiteAdmin(KeepGoodRowsImportMixin, DomainAdmin):
             "floor_area_m2", ("is_ground_floor", "has_shop_window"), "equipment",
             ("rent_eur_per_month", "rent_is_public"), "available_from", "suitable_forms",
         ]}),
+        (_("Pictures for the page and the exposé"), {"fields": [("photo", "floor_plan")]}),
         (
             _("Owner (confidential, staff only)"),
             {"fields": ["owner_name", "owner_contact"], "classes": ["confidential"]},
@@ -147,3 +148,9 @@ class InterimUseAdmin(DomainAdmin):
     search_fields = ["title", "users", "site__name", "description"]
     autocomplete_fields = ["site", "producers"]
     date_hierarchy = "starts_on"
+
+
+# Owners' consents (issue 11): their own admin, and the site's read-only history of them.
+from vacancies.admin.consent import OwnerConsentInline  # noqa: E402
+
+SiteAdmin.inlines = [*SiteAdmin.inlines, OwnerConsentInline]
