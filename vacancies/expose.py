@@ -189,7 +189,7 @@ def qr_svg(url: str) -> str:
     """The QR code of the site's page as inline SVG (sharp in print)."""
     buffer = BytesIO()
     segno.make(url, error="m").save(
-        buffer, kind="svg", scale=4, border=4, xmldecl=False, svgns=True, svgclass="qr",
+        buffer, kind="svg", border=4, xmldecl=False, svgns=True, svgclass="qr", omitsize=True,
         title=_("QR code of this site's page"),
     )  # fmt: skip
     return buffer.getvalue().decode()
