@@ -24,7 +24,7 @@ def site():
     SearchAreaFactory(
         name="Gleisdreieck",
         slug="gleisdreieck",
-        area="SRID=4326;MULTIPOLYGON(((7.205 51.478,7.218 51.478,7.218 51.49,7.205 51.49,7.205 51.478)))",
+        area="SRID=4326;MULTIPOLYGON(((7.205 51.478,7.218 51.478,7.218 51.49,7.205 51.478)))",
     )
     site = SiteFactory(
         name="Ladenlokal Kortumstraße 14",
