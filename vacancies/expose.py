@@ -326,7 +326,9 @@ def expose_pdf(*, site: Site, url: str) -> bytes:
         if picture is not None
     ]
     if pictures:
-        story += [Table([pictures], hAlign="LEFT"), Spacer(0, 3 * mm)]
+        row = Table([pictures], hAlign="LEFT")
+        row.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 0)])
+        story += [row, Spacer(0, 3 * mm)]
 
     facts = Table(
         [[para(name, label), para(value)] for name, value in expose_facts(site)],

@@ -14,7 +14,7 @@ from tests.vacancies.pdfs import page_count
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The closing note of issue 11 shows this picture of a printed exposé.
+# The closing note of issue 11 shows this picture of the exposé PDF's first page.
 SHOT = Path(os.environ.get("EXPOSE_SHOT", "/work/notes/shots/expose.png"))
 
 
@@ -77,6 +77,19 @@ def test_printing_the_expose_hides_header_and_footer_and_gives_one_or_two_a4_pag
     printed = page.pdf(prefer_css_page_size=True)
     assert 1 <= page_count(printed) <= 2
     assert b"/MediaBox [0 0 595" in printed or b"595.2" in printed  # A4 wide
-    SHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    page.screenshot(path=SHOT, full_page=True)
+    save_screenshot(page, "expose-print")
+
+
+def test_the_expose_pdf_opens_in_the_browsers_viewer(new_context, live_server, site, tmp_path):
+    """Chromium's own PDF viewer shows the first page (and the picture for the issue's note)."""
+    page = new_context(viewport={"width": 900, "height": 1200}).new_page()
+    answer = page.request.get(f"{live_server.url}/flaechen/{site.pk}/expose.pdf")
+    assert answer.ok and answer.headers["content-type"] == "application/pdf"
+    assert 1 <= page_count(answer.body()) <= 2
+    document = tmp_path / "expose.pdf"
+    document.write_bytes(answer.body())
+    page.goto(f"{document.as_uri()}#toolbar=0&navpanes=0&view=FitH")
+    page.wait_for_timeout(2000)  # the viewer renders in its own process; nothing to wait on
+    SHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOT)

@@ -118,3 +118,18 @@ def test_a_route_only_consent_keeps_the_owners_name_private(client, standard_fon
     for name, answer in _public_answers(client, site).items():
         assert ROUTE in answer, name
         assert OWNER not in answer, name
+
+
+def test_erasing_the_owners_data_erases_the_consented_routes_and_ends_the_consent(client):
+    from vacancies.services import site_owner_erase
+
+    site = SiteFactory()
+    old = _consent(site, contact_route="alt@example.org")
+    owner_consent_withdraw(consent=old, on=timezone.localdate(), by=None)
+    _consent(site)
+    site_owner_erase(site_id=site.pk, by=None)
+    assert public_contact_route(site) is None
+    assert set(OwnerConsent.objects.values_list("contact_route", flat=True)) == {""}
+    assert not OwnerConsent.objects.filter(withdrawn_on__isnull=True).exists()
+    assert set(OwnerConsent.history.values_list("contact_route", flat=True)) == {""}
+    assert ROUTE not in client.get(f"/flaechen/{site.pk}/").content.decode()

@@ -92,3 +92,10 @@ def test_recorded_consents_are_neither_edited_nor_deleted(client, consent):
     consent.refresh_from_db()
     assert consent.contact_route == ROUTE
     assert client.get(f"{LIST}{consent.pk}/delete/").status_code == 403
+
+
+def test_an_editor_uploads_the_photo_and_floor_plan_on_the_sites_admin_page(client):
+    client.force_login(_staff(EDITORS))
+    page = client.get(f"/admin/vacancies/site/{SiteFactory().pk}/change/").content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="photo"' in page and 'name="floor_plan"' in page

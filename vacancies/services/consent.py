@@ -6,6 +6,8 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,3 +74,16 @@ def owner_consent_withdraw(
     content_changed()
     consent.withdrawn_on = on
     return locked
+
+
+def owner_consents_erase(*, site_id: int) -> int:
+    """Part of erasing a site's owner data (DSGVO Art. 17, vacancies.services.site_owner_erase):
+    the consents' contact routes and notes go, in the records and their history, and a consent
+    still in force ends today. Who recorded what and when stays. Returns the rows changed."""
+    blank = {"contact_route": "", "note": ""}
+    changed = OwnerConsent.history.filter(site_id=site_id).update(**blank)
+    changed += OwnerConsent.objects.filter(site_id=site_id).update(
+        **blank, withdrawn_on=Coalesce(F("withdrawn_on"), Value(timezone.localdate()))
+    )
+    content_changed()  # QuerySet.update sends no model signals
+    return changed
