@@ -21,7 +21,13 @@ from producers.filters import URBAN_LOCATION_HELP, UrbanLocationFilter
 from producers.models import Producer, ProductionForm
 from vacancies.filters import SiteFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus
-from vacancies.selectors import PUBLIC_FIELDS, public_interim_uses, sites_on_offer
+from vacancies.selectors import (
+    PUBLIC_FIELDS,
+    public_interim_uses,
+    search_areas_of_site,
+    sites_on_offer,
+)
+from vacancies.selectors.consent import public_contact_route
 from vacancies.services import interim_use_save, search_area_save, site_save
 
 
@@ -54,13 +60,31 @@ class PublicSiteSerializer(serializers.ModelSerializer):
     is_urban_location = serializers.BooleanField(
         read_only=True, allow_null=True, help_text=URBAN_LOCATION_HELP
     )
+    search_areas = serializers.SerializerMethodField(
+        help_text="Slugs of every search area the site lies in, by name."
+    )
+    contact_route = serializers.SerializerMethodField(
+        help_text="The contact route the owner consented to publish (with the owner's name "
+        "where the consent covers it); null without a consent in force: ask the office."
+    )
 
     class Meta:
         model = Site
         fields = [f for f in PUBLIC_FIELDS if f != "rent_is_public"] + [
-            "suitable_forms", "is_urban_location",
+            "suitable_forms", "is_urban_location", "search_areas", "contact_route",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_search_areas(self, site) -> list[str]:
+        return [item["slug"] for item in getattr(site, "search_area_list", None) or []]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_contact_route(self, site) -> str | None:
+        route = public_contact_route(site)
+        if route is None:
+            return None
+        return f"{route.owner_name}: {route.route}" if route.owner_name else route.route
 
     @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True))
     def get_rent_eur_per_month(self, site):
@@ -154,14 +178,18 @@ class SiteViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelV
     geojson = geojson_action(
         properties={"id": "id", "name": "name", "kind": "kind_code", "status": "status_code",
                     "floor_area_m2": "floor_area_m2", "has_shop_window": "has_shop_window",
-                    "is_ground_floor": "is_ground_floor"},
+                    "is_ground_floor": "is_ground_floor", "search_areas": "search_area_slugs"},
         description="The filtered sites on offer as an RFC 7946 FeatureCollection (no owner data).",
     )  # fmt: skip
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.action == "geojson":
-            queryset = queryset.annotate(kind_code=F("kind"), status_code=F("status"))
+            queryset = queryset.annotate(
+                kind_code=F("kind"),
+                status_code=F("status"),
+                search_area_slugs=search_areas_of_site(key="slug"),
+            )
         return queryset
 
 

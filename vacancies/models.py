@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo
-from fabtown.fields import BoundedTextField
+from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.validation import run_checks
 from fabtown.validators import validate_postcode
 from producers import urban
@@ -160,6 +160,19 @@ class Site(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_("Empty: the interval of the cadastre settings."),
+    )
+    # The exposé's pictures: public once the site is published (served from the media storage).
+    photo = PhotoField(
+        _("photo"),
+        upload_to="sites/photos/%Y/",
+        blank=True,
+        help_text=_("Shown on the public page and the exposé. JPEG, PNG or WebP, at most 5 MB."),
+    )
+    floor_plan = PhotoField(
+        _("floor plan"),
+        upload_to="sites/floor-plans/%Y/",
+        blank=True,
+        help_text=_("An image of the floor plan, for the exposé. JPEG, PNG or WebP, at most 5 MB."),
     )
     # Note 13 of the concept: computed by producers.services from the buildings layer.
     residential_buildings_500m = models.PositiveIntegerField(
@@ -815,6 +828,8 @@ class OwnerDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exported_at:%Y-%m-%d %H:%M}: {self.records} ({self.file_format})"
+
+
 class VacancySurvey(models.Model):
     """A count of vacant units from a survey outside the cadastre, e.g. the concept's "über 86
     Leerstände" of May 2020 (seed 3.2): a reference figure beside the cadastre's own counts,

@@ -32,4 +32,6 @@ urlpatterns = [
 urlpatterns += [
     path(_("sites/<int:pk>/report/"), views.site_report, name="report"),
     path(_("sites/<int:pk>/report/thanks/"), views.site_report_thanks, name="report_thanks"),
+    path(_("sites/<int:pk>/expose/"), views.site_expose, name="expose"),
+    path(_("sites/<int:pk>/expose.pdf"), views.site_expose_pdf, name="expose_pdf"),
 ]

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
@@ -10,11 +12,17 @@ from fabtown import errors
 from fabtown.answers import cache_anonymous_answer
 from fabtown.geojson import filtered_geojson_response
 from fabtown.paging import filtered_page
+from vacancies import expose
 from vacancies.forms import SiteReportForm
 from vacancies.models import Site
-from vacancies.selectors import site_list, site_on_offer, sites_geojson
-from vacancies.services.verification import SiteNotReportable, TooManyReports, site_report_create
+from vacancies.selectors import (
+    interim_uses_of_site,
+    site_list,
+    site_on_offer,
+    sites_geojson,
+)
 from vacancies.selectors.statistics import public_chart_data, vacancy_overview, vacancy_surveys
+from vacancies.services.verification import SiteNotReportable, TooManyReports, site_report_create
 
 
 @require_safe
@@ -38,11 +46,25 @@ def site_map(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_anonymous_answer
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_or_404(pk)
+    context = {
+        "site": site,
+        "search_areas": expose.search_area_names(site),
+        "interim_uses": interim_uses_of_site(site=site),
+        "contact": expose.expose_contact(site),
+    }
+    return render(request, "vacancies/detail.html", context)
+
+
+def _site_or_404(pk: int) -> Site:
     try:
-        site = site_on_offer(pk=pk)
+        return site_on_offer(pk=pk)
     except Site.DoesNotExist:
         raise Http404 from None
-    return render(request, "vacancies/detail.html", {"site": site})
+
+
+def _page_url(request: HttpRequest, site: Site) -> str:
+    return request.build_absolute_uri(reverse("vacancies:detail", args=[site.pk]))
 
 
 # --- Ground truth from the street (issue 11) -------------------------------------------------
@@ -110,3 +132,31 @@ def site_statistics(request: HttpRequest) -> HttpResponse:
         "charts": {"rate": public_chart_data(overview)},
     }
     return render(request, "vacancies/statistics.html", context)
+
+
+@require_safe
+@cache_anonymous_answer
+def site_expose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exposé as a page to print (one or two A4 pages, see vacancies/expose.css)."""
+    site = _site_or_404(pk)
+    url = _page_url(request, site)
+    context = {
+        "site": site,
+        "facts": expose.expose_facts(site),
+        "address_lines": expose.address_lines(site),
+        "map": expose.site_map(site),
+        "contact": expose.expose_contact(site),
+        "page_url": url,
+        "qr_svg": mark_safe(expose.qr_svg(url)),  # segno's own SVG of our URL
+    }
+    return render(request, "vacancies/expose.html", context)
+
+
+@require_safe
+@cache_anonymous_answer
+def site_expose_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_or_404(pk)
+    pdf = expose.expose_pdf(site=site, url=_page_url(request, site))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="expose-{site.pk}.pdf"'
+    return response

@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var esc = FabTownMap.escapeHtml;
   FabTownMap.showFeatures(map, element.dataset.geojson, function (p) {
     return '<a href="' + esc(p.url) + '">' + esc(p.name) + "</a>" +
-      (p.floor_area_m2 ? "<br>" + esc(p.floor_area_m2) + " m²" : "");
+      (p.floor_area_m2 ? "<br>" + esc(p.floor_area_m2) + " m²" : "") +
+      (p.search_areas && p.search_areas.length ? "<br>" + esc(p.search_areas.join(", ")) : "");
   });
 });

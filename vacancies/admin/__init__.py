@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
-from vacancies.admin.verification import DueForVerificationFilter, VerificationAdminMixin
-from vacancies.admin.gis import GisAdminMixin
 from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
+from vacancies.admin.gis import GisAdminMixin
+from vacancies.admin.verification import DueForVerificationFilter, VerificationAdminMixin
 from vacancies.admin_filters import InSearchAreaFilter
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatusChange
 from vacancies.services import (
@@ -99,6 +99,7 @@ class SiteAdmin(
             "floor_area_m2", ("is_ground_floor", "has_shop_window"), "equipment",
             ("rent_eur_per_month", "rent_is_public"), "available_from", "suitable_forms",
         ]}),
+        (_("Pictures for the page and the exposé"), {"fields": [("photo", "floor_plan")]}),
         (
             _("Owner (confidential, staff only)"),
             {"fields": ["owner_name", "owner_contact"], "classes": ["confidential"]},
@@ -170,6 +171,11 @@ class InterimUseAdmin(DomainAdmin):
     date_hierarchy = "starts_on"
 
 
-from vacancies.admin import matching as _matching  # noqa: E402,F401  (issue 11: brokering)
-from vacancies.admin import space_requests  # noqa: E402, F401  (space requests, settings)
-from vacancies.admin import statistics  # noqa: E402, F401  (issue 11: unit counts, statistics page)
+# The parts of the office's working tool (issue 11) register their own admins; imported last
+# because they extend SiteAdmin or need it registered.
+from vacancies.admin import matching, space_requests, statistics  # noqa: E402, F401
+
+# Owners' consents (issue 11): their own admin, and the site's read-only history of them.
+from vacancies.admin.consent import OwnerConsentInline  # noqa: E402
+
+SiteAdmin.inlines = [*SiteAdmin.inlines, OwnerConsentInline]

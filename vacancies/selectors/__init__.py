@@ -1,7 +1,8 @@
 """Reads of the public side of the vacancy cadastre: never any owner data."""
 
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -21,12 +22,26 @@ PUBLIC_FIELDS = [
 ]  # fmt: skip
 
 
+# The public pages also show the site's photo and floor plan (the API keeps PUBLIC_FIELDS).
+PAGE_FIELDS = [*PUBLIC_FIELDS, "photo", "floor_plan"]
+
+
+def search_areas_of_site(*, key: str = "object") -> ArraySubquery:
+    """Every search area whose polygon contains the site's point, ordered by name, as one
+    array column of the site's own row: a list of {"name", "slug"} (key="object") or of slugs
+    (key="slug"). A correlated subquery, so a list of sites costs no query per row."""
+    value = JSONObject(name="name", slug="slug") if key == "object" else F(key)
+    containing = SearchArea.objects.filter(area__contains=OuterRef("location")).order_by("name")
+    return ArraySubquery(containing.values(item=value))
+
+
 def sites_on_offer() -> QuerySet[Site]:
-    containing_area = SearchArea.objects.filter(area__contains=OuterRef("location"))
-    return (
+    from vacancies.selectors.consent import with_public_contact_route
+
+    return with_public_contact_route(
         Site.objects.on_offer()
-        .only(*PUBLIC_FIELDS)
-        .annotate(search_area_name=Subquery(containing_area.values("name")[:1]))
+        .only(*PAGE_FIELDS)
+        .annotate(search_area_list=search_areas_of_site())
         .prefetch_related("suitable_forms")
     )
 
@@ -46,12 +61,13 @@ def sites_geojson(*, queryset: QuerySet[Site]) -> str:
             Value(prefix), Cast("id", CharField()), Value("/"), output_field=CharField()
         ),
         kind_code=F("kind"),
+        search_area_names=search_areas_of_site(key="name"),
     )
     return feature_collection(
         with_url,
         geometry="location",
         properties={"name": "name", "kind": "kind_code", "url": "detail_url",
-                    "floor_area_m2": "floor_area_m2"},
+                    "floor_area_m2": "floor_area_m2", "search_areas": "search_area_names"},
     )  # fmt: skip
 
 
@@ -62,6 +78,12 @@ def public_interim_uses() -> QuerySet[InterimUse]:
         .select_related("site")
         .prefetch_related(Prefetch("producers", queryset=Producer.objects.published()))
     )
+
+
+def interim_uses_of_site(*, site: Site) -> list[InterimUse]:
+    """The interim uses shown on a published site's page, the latest first (none for an
+    unpublished site: public_interim_uses asks)."""
+    return list(public_interim_uses().filter(site=site).order_by("-starts_on", "pk"))
 
 
 def site_ids_of_owner(*, name: str = "", contact: str = "", site_id: int | None = None) -> set[int]:

@@ -11,6 +11,7 @@ from fabtown.answers import content_changed
 from fabtown.validation import save_validated
 from producers import urban
 from vacancies.models import InterimUse, SearchArea, Site, SiteStatus, SiteStatusChange
+from vacancies.services.consent import owner_consents_erase
 
 erasure_log = logging.getLogger("fabtown.erasure")
 
@@ -129,6 +130,7 @@ def site_owner_erase(*, site_id: int, by: AbstractBaseUser | None) -> int:
     blank = dict.fromkeys(Site.PRIVATE_FIELDS, "")
     changed = Site.history.filter(id=site_id).update(**blank)
     changed += Site.objects.filter(pk=site_id).update(**blank)
+    changed += owner_consents_erase(site_id=site_id)
     content_changed()  # QuerySet.update sends no model signals
     # who erased what, without the data: the record of the erasure itself
     who = f"user {by.pk}" if by is not None else "a command"
