@@ -50,13 +50,17 @@ LUA = ROOT / "scripts" / "bench.lua"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / ".local" / "bench"
 
-PHASES = ["load", "queries", "geojson", "lighthouse", "mixed", "faults"]
+PHASES = ["cadastre", "load", "queries", "geojson", "lighthouse", "mixed", "faults"]
 HELLO = "/bench/hello/"
 # Targets of issue 10
 MIN_SHARE_OF_HELLO = 50.0  # % of the hello view's req/s
 MAX_P95_MS = 100.0
 MAX_GEOJSON_FACTOR = 2.0  # endpoint time / PostGIS json_agg time
 MIN_LIGHTHOUSE = 95
+# Targets of issue 11 (the vacancy cadastre as the office's working tool)
+MAX_MATCH_MS = 100.0  # one request against every site
+MAX_GIS_IMPORT_S = 30.0  # 10,000 rows from a GeoPackage
+MAX_URBAN_COUNT_S = 10.0  # 10,000 producers against 100,000 buildings
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
@@ -139,6 +143,28 @@ def measure_urban_location(env: dict) -> dict:
         "target_s": 10,
         "output": line,
     }
+
+
+def measure_cadastre(env: dict, *, requests: int, gis_rows: int) -> dict:
+    """Issue 11, in the benchmark's database: matching (one request against every site, one site
+    against `requests` active requests, near misses), the GIS import of `gis_rows` GeoPackage
+    rows, and the urban-location count of every producer and site."""
+    result: dict = {}
+    log(f"matching: {requests} synthetic space requests, medians of 15 rounds")
+    run = subprocess.run(
+        [PYTHON, "manage.py", "bench_matching", "--requests", str(requests)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result["matching"] = json.loads(run.stdout.strip().splitlines()[-1])
+    log(f"GIS import: {gis_rows} rows from a GeoPackage (EPSG:25832)")
+    run = subprocess.run(
+        [PYTHON, "scripts/bench_gis_import.py", "--rows", str(gis_rows)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result["gis_import"] = json.loads(run.stdout.strip().splitlines()[-1])
+    log("urban location: every count from scratch")
+    result["urban_location"] = measure_urban_location(env)
+    return result
 
 
 # --- Server -----------------------------------------------------------------------------------
@@ -637,6 +663,25 @@ def markdown(report: dict) -> str:
                 f"({fault['errors_by_kind']}); {fault['errors_after_restart']} after the restart, "
                 f"recovered {fault['recovery_s']} s after the database was back"
             )
+    cad = report.get("cadastre")
+    if cad:
+        m, g, u = cad["matching"], cad["gis_import"], cad["urban_location"]
+        lines.append(
+            f"\nCadastre (issue 11): {m.get('sites')} candidate sites (vacant or reserved), "
+            f"{m.get('requests')} active requests"
+        )
+        for key, value in m.items():
+            if key.endswith("_ms"):
+                lines.append(f"- matching `{key}`: {ms(value)}")
+        lines.append(
+            f"- GIS import of {g['rows']:,} GeoPackage rows: first {g['create_seconds']} s "
+            f"(target ≤ {MAX_GIS_IMPORT_S:.0f} s), again unchanged {g['unchanged_seconds']} s, "
+            f"all updated {g['update_seconds']} s"
+        )
+        lines.append(
+            f"- urban location: producers {u['producers_s']} s, sites {u['sites_s']} s "
+            f"(target ≤ {MAX_URBAN_COUNT_S:.0f} s)"
+        )
     lines.append("\nTargets: " + ", ".join(f"{k}: {v}" for k, v in report["targets"].items()))
     load_avg = report["settings"]["load_average_before"][0]
     lines.append(
@@ -673,6 +718,20 @@ def evaluate(report: dict) -> dict:
     if fault and "skipped" not in fault:
         clean = all("own" in kind for kind in fault["errors_by_kind"])
         targets["faults: own error pages"] = "pass" if clean else "MISS"
+    cad = report.get("cadastre")
+    if cad:
+        match_ms = cad["matching"].get("request_against_sites_ms")
+        targets["matching ≤ 100 ms"] = (
+            "pass" if match_ms is not None and match_ms <= MAX_MATCH_MS else "MISS"
+        )
+        first = cad["gis_import"].get("create_seconds")
+        targets["GIS import ≤ 30 s"] = (
+            "pass" if first is not None and first <= MAX_GIS_IMPORT_S else "MISS"
+        )
+        urban = cad["urban_location"].get("producers_s")
+        targets["urban count ≤ 10 s"] = (
+            "pass" if urban is not None and urban <= MAX_URBAN_COUNT_S else "MISS"
+        )
     return targets
 
 
@@ -689,7 +748,10 @@ def main() -> int:
     parser.add_argument("--mixed-duration", type=int, default=env_int("BENCH_MIXED_DURATION", 60))
     parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 3))
     parser.add_argument("--producers", type=int, default=env_int("BENCH_PRODUCERS", 10_000))
-    parser.add_argument("--sites", type=int, default=env_int("BENCH_SITES", 5_000))
+    # 10,000 sites: issue 11 matches one request against that many
+    parser.add_argument("--sites", type=int, default=env_int("BENCH_SITES", 10_000))
+    parser.add_argument("--requests", type=int, default=env_int("BENCH_REQUESTS", 2_000))
+    parser.add_argument("--gis-rows", type=int, default=env_int("BENCH_GIS_ROWS", 10_000))
     parser.add_argument("--lighthouse-runs", type=int, default=env_int("BENCH_LIGHTHOUSE_RUNS", 3))
     parser.add_argument(
         "--only", default=os.environ.get("BENCH_ONLY", ""), help=f"comma list of {PHASES}"
@@ -729,6 +791,11 @@ def main() -> int:
     setup_env = dict(os.environ, DATABASE_URL=database_url)
     setup_env.pop("FABTOWN_TESTING", None)
     prepare_database(setup_env, args.producers, args.sites)
+    cadastre = (
+        measure_cadastre(setup_env, requests=args.requests, gis_rows=args.gis_rows)
+        if "cadastre" in phases
+        else None
+    )
 
     static_root = tempfile.mkdtemp(prefix="fabtown-bench-static-")
     env = production_env(database_url, static_root)
@@ -754,6 +821,8 @@ def main() -> int:
         },
         "pages": pages,
     }
+    if cadastre is not None:
+        report["cadastre"] = cadastre
     try:
         server.wait()
         log(f"gunicorn ({args.workers} workers, DEBUG=0) on {server.base}")
