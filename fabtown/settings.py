@@ -440,6 +440,8 @@ IMPORT_FORMATS = _SPREADSHEETS
 EXPORT_FORMATS = _SPREADSHEETS
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# A history row keeps a picture's file name, bounded like the field itself (not an unbounded text).
+SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
 # The history is a record to read, not a second way to write: no "Revert" button (reverting
 # would skip the services, e.g. status histories and board decisions). The admin refuses such
 # posts as well (fabtown.admin_base).

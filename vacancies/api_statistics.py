@@ -9,7 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fabtown.api import CachedAnonymousReadsMixin
-from vacancies.selectors.statistics import vacancy_overview, vacancy_surveys
+from vacancies.selectors.statistics import (
+    statistics_date_problem,
+    vacancy_overview,
+    vacancy_surveys,
+)
 
 
 class CityVacancySerializer(serializers.Serializer):
@@ -54,6 +58,12 @@ class VacancyStatisticsSerializer(serializers.Serializer):
 
 class _OnSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, input_formats=["iso-8601"])
+
+    def validate_on(self, value):
+        problem = value and statistics_date_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
     def to_internal_value(self, data):
         # "?on=" is the same as leaving it out

@@ -801,6 +801,25 @@ class UnitCount(models.Model):
         where = self.search_area or _("Bochum")
         return f"{where}: {self.units} ({self.counted_on})"
 
+    def clean(self) -> None:
+        run_checks(self._validate_counted_on, self._validate_one_per_day)
+
+    def _validate_counted_on(self):
+        from django.utils import timezone
+
+        if self.counted_on and self.counted_on > timezone.localdate():
+            yield "counted_on", _("A count cannot lie in the future.")
+
+    def _validate_one_per_day(self):
+        # the two unique constraints, with a message a person understands
+        if not self.counted_on:
+            return
+        same_day = UnitCount.objects.filter(
+            search_area=self.search_area_id, counted_on=self.counted_on
+        ).exclude(pk=self.pk)
+        if same_day.exists():
+            yield "counted_on", _("There is already a count for this area on this day.")
+
 
 # --- GIS export with owner data (issue 11, vacancies.services.gis) ------------------------------
 

@@ -1,7 +1,6 @@
 """The vacancy statistics in a real browser: the staff page and the public summary."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,6 +10,7 @@ from django.utils import timezone
 from fabtown.roles import VIEWERS, ensure_staff_groups
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import admin_login, save_screenshot
+from tests.conftest import ARTIFACTS
 from tests.factories import InterimUseFactory, SearchAreaFactory, StaffFactory
 from tests.vacancies.test_statistics import EAST, IN_BOTH, ONLY_WEST, WEST, _proposal, _request
 from tests.vacancies.test_statistics import site_with_history as history
@@ -18,7 +18,7 @@ from vacancies.models import LostReason, ProposalStage, SiteStatus, UnitCount
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/notes/shots")
+SHOTS = ARTIFACTS  # test-artifacts/ (ignored by git): the pictures of the closing note
 CHARTS_DRAWN = "n => [...document.querySelectorAll('canvas[data-chart]')]" \
     ".filter(c => window.Chart && Chart.getChart(c)).length === n"  # fmt: skip
 
@@ -60,7 +60,7 @@ def test_staff_read_the_statistics_page_with_charts_and_tables(page, live_server
     row = page.locator(".vacancy-table tr", has_text="Innenstadt")
     assert "5,0\xa0%" in row.inner_text() and "über der Reserve" in row.inner_text()
     assert axe_violations(page) == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "statistics.png", full_page=True)
     save_screenshot(page, "vacancy-statistics-staff")
 

@@ -1,5 +1,7 @@
 """Smoke tests of the staff admin: every model's changelist, add and change page."""
 
+import datetime
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
@@ -24,7 +26,12 @@ from tests.factories import (
     StaffFactory,
 )
 from vacancies.models import CadastreSettings, OwnerDataExport, Site, SiteProposal, SiteReport
+from vacancies.services.consent import owner_consent_record
 
+# settings of one row: their list goes straight to the row
+SINGLE_ROW = {LabelSettings, CadastreSettings}
+# fields a hand-made post leaves out: the picker is empty, unchanged pictures are not sent again
+NOT_POSTED = {"suitable_forms", "photo", "floor_plan"}
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -44,6 +51,10 @@ def full_data(bochum_data):
     LabelSettings.load()
     CadastreSettings.current()
     SpaceRequestFactory()
+    owner_consent_record(
+        site=SiteFactory(), scope="contact_route", contact_route="vermietung@example.org",
+        given_on=datetime.date(2026, 1, 5), by=None,
+    )  # fmt: skip
     AccessibilityFeedback.objects.create(message="Der Kontrast im Kopf ist zu schwach.")
     Token.objects.create(user=StaffFactory())
     AccessAttempt.objects.create(
@@ -78,7 +89,7 @@ def test_every_changelist_add_and_change_page_opens(client, superuser, full_data
     # Applications come from producers' accounts; the label settings are a single row.
     assert client.get(_url(model, "add")).status_code == (403 if model in NO_ADD else 200)
     changelist = client.get(_url(model, "changelist"))
-    assert changelist.status_code == (302 if model is LabelSettings else 200)
+    assert changelist.status_code == (302 if model in SINGLE_ROW else 200)
 
 
 # Jobs come from the code that defers them (procrastinate's admin only shows them).
@@ -107,7 +118,7 @@ def test_changelists_take_a_constant_number_of_queries(
     client.force_login(superuser)
     with django_assert_max_num_queries(25):
         response = client.get(_url(model, "changelist"))
-    assert response.status_code == (302 if model is LabelSettings else 200)
+    assert response.status_code == (302 if model in SINGLE_ROW else 200)
 
 
 def test_changing_a_sites_status_in_the_admin_records_its_history(client):
@@ -115,7 +126,7 @@ def test_changing_a_sites_status_in_the_admin_records_its_history(client):
     site = SiteFactory(status="vacant")
     client.force_login(clerk)
     form = client.get(_url(Site, "change", site.pk)).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "suitable_forms"}
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in NOT_POSTED}
     data.update(
         {
             "status": "reserved",
@@ -124,6 +135,8 @@ def test_changing_a_sites_status_in_the_admin_records_its_history(client):
             "status_changes-INITIAL_FORMS": 0,
             "interim_uses-TOTAL_FORMS": 0,
             "interim_uses-INITIAL_FORMS": 0,
+            "owner_consents-TOTAL_FORMS": 0,
+            "owner_consents-INITIAL_FORMS": 0,
         }
     )
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}

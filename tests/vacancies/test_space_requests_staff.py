@@ -187,21 +187,22 @@ def test_the_admin_list_takes_a_constant_number_of_queries(
     url = reverse("admin:vacancies_spacerequest_changelist")
     client.get(url)
     # session, user, the user's and groups' permissions; the choices of the filters (search
-    # areas, forms of production); count (filtered and total); whether the settings row exists
-    # (the sidebar's "add" link); the page of requests with their form of production (join),
-    # their search areas (prefetch); the date hierarchy's range and days
-    with django_assert_num_queries(13):
+    # areas, forms of production); count (filtered and total); the page of requests with their
+    # form of production (join), their search areas (prefetch); the date hierarchy's range and
+    # days
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
 def test_the_cadastre_settings_are_one_row_that_is_never_deleted(client, superuser):
     client.force_login(superuser)
-    assert client.get(reverse("admin:vacancies_cadastresettings_add")).status_code == 200
-    CadastreSettings.current()
     assert client.get(reverse("admin:vacancies_cadastresettings_add")).status_code == 403
+    listing = client.get(reverse("admin:vacancies_cadastresettings_changelist"))
+    change = reverse("admin:vacancies_cadastresettings_change", args=[1])
+    assert listing.status_code == 302 and listing["Location"] == change  # the one row, made
+    assert CadastreSettings.objects.count() == 1
     delete = reverse("admin:vacancies_cadastresettings_delete", args=[1])
     assert client.get(delete).status_code == 403
-    change = reverse("admin:vacancies_cadastresettings_change", args=[1])
     assert client.get(change).status_code == 200
 
 

@@ -72,6 +72,13 @@ class SiteProposalAdmin(DomainAdmin):
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
+            request._proposal_refused = True
+
+    def response_change(self, request, obj):
+        if getattr(request, "_proposal_refused", False):
+            # the service refused the step: show the form again, without "changed successfully"
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     # --- The match pages ----------------------------------------------------------------------
 
@@ -118,7 +125,7 @@ class SiteProposalAdmin(DomainAdmin):
         if site is None:
             raise Http404
         if request.method == "POST":
-            wanted = SpaceRequest.objects.filter(pk=request.POST.get("space_request")).first()
+            wanted = SpaceRequest.objects.filter(pk=_posted_id(request, "space_request")).first()
             if wanted is None:
                 raise Http404
             return self._propose(request, space_request=wanted, site=site)
@@ -142,7 +149,7 @@ class SiteProposalAdmin(DomainAdmin):
         if wanted is None:
             raise Http404
         if request.method == "POST":
-            site = Site.objects.filter(pk=request.POST.get("site")).first()
+            site = Site.objects.filter(pk=_posted_id(request, "site")).first()
             if site is None:
                 raise Http404
             return self._propose(request, space_request=wanted, site=site)
@@ -177,6 +184,12 @@ class SiteProposalAdmin(DomainAdmin):
                 "stage_labels": dict(ProposalStage.choices),
             },
         )
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A record id from the form, or None for anything else (then 404, never a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _change_url_or_none(name: str, pk: int) -> str | None:

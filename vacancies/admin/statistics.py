@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from fabtown.admin_base import DomainAdmin
 from vacancies.models import Site, UnitCount, VacancySurvey
 from vacancies.selectors.statistics import (
+    MAX_PERIOD_DAYS,
     StatisticsReport,
     default_period,
     public_chart_data,
+    statistics_date_problem,
     statistics_report,
 )
 
@@ -52,6 +54,19 @@ class PeriodForm(forms.Form):
         attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     end = forms.DateField(label=_("period to"), required=False, widget=forms.DateInput(
         attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        for name in ("on", "start", "end"):
+            problem = data.get(name) and statistics_date_problem(data[name])
+            if problem:
+                self.add_error(name, problem)
+                data.pop(name, None)
+        start, end = data.get("start"), data.get("end")
+        if start and end and abs((end - start).days) > MAX_PERIOD_DAYS:
+            self.add_error("end", _("Choose a period of at most 30 years."))
+            data.pop("end", None)
+        return data
 
     def dates(self) -> tuple[datetime.date, datetime.date, datetime.date]:
         """(as of, period start, period end); what is missing or wrong takes the default."""

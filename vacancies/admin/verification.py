@@ -149,7 +149,7 @@ def _handle(request: HttpRequest) -> None:
         SiteReport.objects.select_related("site"), pk=_pk(request.POST, "report")
     )
     try:
-        site_report_handle(
+        closed = site_report_handle(
             report=report,
             by=request.user,
             confirmed=action == "confirm",
@@ -158,13 +158,20 @@ def _handle(request: HttpRequest) -> None:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return
+    report.site.refresh_from_db(fields=["status"])  # the service changed it on its own copy
     if report.status == SiteReportStatus.CONFIRMED:
         text = gettext("Report on “%(name)s” confirmed: the site is now “%(status)s”.")
     else:
         text = gettext("Report on “%(name)s” dismissed: the site is still free.")
-    messages.success(
-        request, text % {"name": report.site, "status": report.site.get_status_display()}
-    )
+    text = text % {"name": report.site, "status": report.site.get_status_display()}
+    if closed > 1:
+        # every open report on the site is answered by the same check
+        text += " " + ngettext(
+            "%(count)s report on this site was closed with it.",
+            "%(count)s reports on this site were closed with it.",
+            closed,
+        ) % {"count": closed}
+    messages.success(request, text)
 
 
 def _pk(data, name: str) -> int:

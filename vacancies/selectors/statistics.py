@@ -411,6 +411,26 @@ def vacancy_surveys(*, on: datetime.date) -> list[VacancySurvey]:
     return list(VacancySurvey.objects.filter(surveyed_on__lte=on))
 
 
+# The dates a statistic may ask about: the cadastre's records begin in this century, and a
+# period is at most 30 years of month ends (beyond, dates overflow and pages grow without bound).
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+MAX_PERIOD_DAYS = 30 * 366
+
+
+def statistics_date_problem(value: datetime.date) -> str | None:
+    """Why a date cannot be asked about, or None: the one rule of the API and the staff page."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext
+
+    if EARLIEST_DATE <= value <= LATEST_DATE:
+        return None
+    return gettext("Choose a date between %(earliest)s and %(latest)s.") % {
+        "earliest": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+        "latest": date_format(LATEST_DATE, "SHORT_DATE_FORMAT"),
+    }
+
+
 def default_period(*, on: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The twelve months up to `on`: from the first day of the eleventh month before."""
     months = on.year * 12 + on.month - 1 - 11

@@ -43,3 +43,5 @@ class Command(BaseCommand):
         except (GisFileError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"exported {count} sites to {file}")
+        # the same last line as import_sites (issue 11's contract): rows created in the file
+        self.stdout.write(f"created {count}, updated 0, unchanged 0, rejected 0")
