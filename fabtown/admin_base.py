@@ -111,6 +111,20 @@ class PrivateFieldsAdminMixin:
         }
         return TemplateResponse(request, "admin/confirm_erasure.html", context)
 
+    def erase_each(
+        self, request, records, *, explanation: str, erase, logged: str, done
+    ) -> TemplateResponse | None:
+        """An erasure action: ask first, then erase record by record through `erase` (a
+        service call), note each in the admin's log and say how many (`done(count)`)."""
+        page = self.confirm_erasure(request, records, explanation=explanation)
+        if page is not None:
+            return page
+        for record in records:
+            erase(record)
+            self.log_change(request, record, logged)
+        self.message_user(request, done(len(records)))
+        return None
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """The history's list of changes, without hidden fields, and who made each change."""
         hidden = self.hidden_fields(request)

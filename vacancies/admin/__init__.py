@@ -112,30 +112,24 @@ class SiteAdmin(
         permissions=["erase_personal_data"],
     )
     def erase_owner_data(self, request, queryset):
-        page = self.confirm_erasure(
+        return self.erase_each(
             request,
             queryset,
             explanation=gettext(
                 "The owner's name and contact and the internal notes of these sites are "
                 "erased, in the records and in their whole history. This cannot be undone."
             ),
+            erase=lambda site: site_owner_erase(site_id=site.pk, by=request.user),
+            logged=gettext("Owner data erased (DSGVO Art. 17)."),
+            done=lambda count: (
+                ngettext(
+                    "The owner data of %(count)s site were erased.",
+                    "The owner data of %(count)s sites were erased.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
-        if page is not None:
-            return page
-        for site in queryset:
-            site_owner_erase(site_id=site.pk, by=request.user)
-            self.log_change(request, site, gettext("Owner data erased (DSGVO Art. 17)."))
-        count = len(queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "The owner data of %(count)s site were erased.",
-                "The owner data of %(count)s sites were erased.",
-                count,
-            )
-            % {"count": count},
-        )
-        return None
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

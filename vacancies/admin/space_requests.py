@@ -137,7 +137,7 @@ class SpaceRequestAdmin(DomainAdmin):
         permissions=["erase_personal_data"],
     )
     def erase_personal_data(self, request, queryset):
-        page = self.confirm_erasure(
+        return self.erase_each(
             request,
             queryset,
             explanation=gettext(
@@ -145,23 +145,17 @@ class SpaceRequestAdmin(DomainAdmin):
                 "in the records and in their whole history; requests still active are "
                 "withdrawn. What was asked for stays for the statistics. This cannot be undone."
             ),
+            erase=lambda record: space_request_erase(request_id=record.pk, by=request.user),
+            logged=gettext("Requester erased (DSGVO Art. 17)."),
+            done=lambda count: (
+                ngettext(
+                    "The requester's data of %(count)s request were erased.",
+                    "The requester's data of %(count)s requests were erased.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
-        if page is not None:
-            return page
-        for space_request in queryset:
-            space_request_erase(request_id=space_request.pk, by=request.user)
-            self.log_change(request, space_request, gettext("Requester erased (DSGVO Art. 17)."))
-        count = len(queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "The requester's data of %(count)s request were erased.",
-                "The requester's data of %(count)s requests were erased.",
-                count,
-            )
-            % {"count": count},
-        )
-        return None
 
 
 @admin.register(CadastreSettings)
