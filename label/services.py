@@ -76,13 +76,13 @@ def label_application_save(
     *,
     application: LabelApplication,
     by: AbstractBaseUser,
-    new_photo: tuple | None = None,
     remove_photo_ids: Iterable[int] = (),
 ) -> list[RuleResult]:
     """Save the applicant's changes (draft or answer to the board) and check the criteria.
 
-    `new_photo` is (image, description). Everything is saved together or not at all. Only the
-    applicant's own fields are written: a decision the board took meanwhile is never undone.
+    Only the applicant's own fields are written: a decision the board took meanwhile is never
+    undone. New photos go separately (label_application_add_photo), so that a refused photo
+    never holds back the rest of the form.
     """
     stored = LabelApplication.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(application=stored, by=by)
@@ -92,17 +92,25 @@ def label_application_save(
     application.save(update_fields=[*LabelApplication.APPLICANT_FIELDS, "updated_at"])
     for photo in application.photos.filter(pk__in=list(remove_photo_ids)):
         _delete_photo(photo)
-    if new_photo is not None:
-        _add_photo(application, *new_photo)
     return check_label_criteria(application=application)
 
 
-def _add_photo(application: LabelApplication, image, description: str) -> LabelApplicationPhoto:
-    if application.photos.count() >= MAX_PHOTOS_PER_APPLICATION:
+@transaction.atomic
+def label_application_add_photo(
+    *, application: LabelApplication, by: AbstractBaseUser, image, description: str
+) -> LabelApplicationPhoto:
+    """Add a photo of the products; refused (ValidationError on "image" or "description") when
+    the file is not an acceptable image, the description is missing or the limit is reached.
+    The rules are the model's (LabelApplicationPhoto), checked here for every door."""
+    stored = LabelApplication.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application=stored, by=by)
+    if stored.photos.count() >= MAX_PHOTOS_PER_APPLICATION:
         raise ValidationError(
             {"image": _("At most %(count)s photos.") % {"count": MAX_PHOTOS_PER_APPLICATION}}
         )
-    photo = LabelApplicationPhoto(application=application, image=image, description=description)
+    photo = LabelApplicationPhoto(
+        application=stored, image=image, description=(description or "").strip()
+    )
     photo.full_clean()
     photo.save()
     return photo

@@ -154,7 +154,7 @@ def test_a_photo_is_uploaded_with_the_draft(applicant_client):
     assert application.photos.get().description == "Tasse"
 
 
-def test_a_broken_photo_is_refused_and_the_rest_is_not_saved_either(applicant_client):
+def test_a_broken_photo_is_refused_next_to_its_field_and_the_rest_is_saved(applicant_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     application = _draft(applicant_client, products="Alt")
@@ -165,8 +165,97 @@ def test_a_broken_photo_is_refused_and_the_rest_is_not_saved_either(applicant_cl
     )
     response = applicant_client.post(url, data)
     assert response.status_code == 400
+    assert response.context["photo_form"].errors["image"]
     application.refresh_from_db()
-    assert application.products == "Alt" and not application.photos.exists()
+    assert application.products == "Neu" and not application.photos.exists()
+    body = response.content.decode()
+    assert "Ihre übrigen Angaben sind gespeichert, das Foto nicht" in body
+    assert 'value="Tasse"' in body  # the description stays for the next attempt
+
+
+def _summary(body: str) -> str:
+    return re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+
+
+@pytest.fixture
+def photos_up_to_500_bytes(monkeypatch):
+    import fabtown.validators
+
+    monkeypatch.setattr(fabtown.validators, "MAX_IMAGE_BYTES", 500)
+
+
+def _too_big():
+    return small_png(size=(600, 600))  # about 3 KB
+
+
+def test_the_error_summary_links_every_error_to_its_field(applicant_client, photos_up_to_500_bytes):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(
+        application,
+        seat_postcode="4478x",
+        location="kein Punkt",
+        **{"photo-image": _too_big(), "photo-description": "Riesig"},
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    summary = _summary(response.content.decode())
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert '<a href="#id_seat_postcode">' in summary
+    assert '<a href="#id_location-map">' in summary  # the map takes the focus, not its textarea
+    assert '<a href="#id_photo-image">Foto:' in summary
+    # each message stays beside its field, which names it
+    body = response.content.decode()
+    assert 'id="id_seat_postcode_error"' in body
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*id_seat_postcode_error', body)
+
+
+def test_a_description_left_by_a_refused_photo_blocks_no_later_save(
+    applicant_client, photos_up_to_500_bytes
+):
+    """The reported dead end: the upload fails, its description stays, every later save was
+    refused with "Wählen Sie das Foto aus, zu dem diese Beschreibung gehört"."""
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    big = {"photo-image": _too_big(), "photo-description": "Unsere Tassen"}
+    assert applicant_client.post(url, _form_data(application, **big)).status_code == 400
+
+    # the next save without choosing the photo again: saved, the description kept as a draft
+    again = _form_data(
+        application, products="Tassen und Teller", **{"photo-description": "Unsere Tassen"}
+    )
+    response = applicant_client.post(url, again)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.products == "Tassen und Teller" and not application.photos.exists()
+    page = applicant_client.get(url).content.decode()
+    assert 'value="Unsere Tassen"' in page and 'id="photo-description-waits"' in page
+    assert "error-summary" not in page
+
+    # the photo chosen again takes the kept description; the draft value is gone
+    fixed = _form_data(
+        application, **{"photo-image": small_png(), "photo-description": "Unsere Tassen"}
+    )
+    assert applicant_client.post(url, fixed).status_code == 302
+    assert application.photos.get().description == "Unsere Tassen"
+    page = applicant_client.get(url).content.decode()
+    assert 'value="Unsere Tassen"' not in page and "photo-description-waits" not in page
+
+
+def test_a_photo_without_a_description_is_refused_beside_it_and_the_rest_is_saved(
+    applicant_client,
+):
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, products="Neu", **{"photo-image": small_png()})
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["photo_form"].errors["description"] == [
+        "Beschreiben Sie in einem Satz, was das Foto zeigt."
+    ]
+    assert '<a href="#id_photo-description">' in _summary(response.content.decode())
+    application.refresh_from_db()
+    assert application.products == "Neu" and not application.photos.exists()
 
 
 def test_nobody_else_sees_or_edits_an_application(applicant_client):
@@ -334,7 +423,7 @@ def test_a_photo_beyond_the_limit_is_refused_next_to_the_photo_field(applicant_c
         'value="Neu"' in response.content.decode() or "Neu</textarea>" in response.content.decode()
     )
     application.refresh_from_db()
-    assert application.products == "Alt"  # nothing half-written
+    assert application.products == "Neu"  # the refused photo holds back nothing else
 
 
 def test_staff_see_in_the_profile_history_what_the_producer_changed(applicant_client, client):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from label.models import MAX_PHOTOS_PER_APPLICATION
 from label.models import ApplicationStatus as S
 from label.services import (
+    label_application_add_photo,
     label_application_save,
     label_application_start,
     label_application_submit,
@@ -116,10 +117,8 @@ def test_a_point_inside_bochum_meets_the_seat_rule_without_a_bochum_postcode():
 
 def test_photos_are_added_and_removed_with_the_draft():
     application = _draft()
-    label_application_save(
-        application=application,
-        by=application.applicant,
-        new_photo=(small_png(), "Eine Tasse"),
+    label_application_add_photo(
+        application=application, by=application.applicant, image=small_png(), description="Tasse"
     )
     photo = application.photos.get()
     assert photo.image.name.startswith("label/applications/") and "produkt" not in photo.image.name
@@ -135,8 +134,8 @@ def test_a_file_that_is_not_an_image_is_refused():
     application = _draft()
     fake = SimpleUploadedFile("tasse.png", b"not an image at all", content_type="image/png")
     with pytest.raises(ValidationError) as error:
-        label_application_save(
-            application=application, by=application.applicant, new_photo=(fake, "Tasse")
+        label_application_add_photo(
+            application=application, by=application.applicant, image=fake, description="Tasse"
         )
     assert "image" in error.value.message_dict
     assert not application.photos.exists()
@@ -148,10 +147,11 @@ def test_photos_are_limited_in_size(settings, monkeypatch):
     monkeypatch.setattr(fabtown.validators, "MAX_IMAGE_BYTES", 100)
     application = _draft()
     with pytest.raises(ValidationError) as error:
-        label_application_save(
+        label_application_add_photo(
             application=application,
             by=application.applicant,
-            new_photo=(small_png(size=(200, 200)), "Zu groß"),
+            image=small_png(size=(200, 200)),
+            description="Zu groß",
         )
     assert "image" in error.value.message_dict
 
@@ -161,10 +161,43 @@ def test_photos_are_limited_in_number():
     for _ in range(MAX_PHOTOS_PER_APPLICATION):
         LabelApplicationPhotoFactory(application=application)
     with pytest.raises(ValidationError):
-        label_application_save(
-            application=application, by=application.applicant, new_photo=(small_png(), "Noch eins")
+        label_application_add_photo(
+            application=application,
+            by=application.applicant,
+            image=small_png(),
+            description="Noch eins",
         )
     assert application.photos.count() == MAX_PHOTOS_PER_APPLICATION
+
+
+def test_a_photo_needs_its_description_at_every_door():
+    application = _draft()
+    with pytest.raises(ValidationError) as error:
+        label_application_add_photo(
+            application=application, by=application.applicant, image=small_png(), description=" "
+        )
+    assert error.value.message_dict == {
+        "description": ["Beschreiben Sie in einem Satz, was das Foto zeigt."]
+    }
+    assert not application.photos.exists()
+
+
+def test_only_the_applicant_adds_photos_and_only_to_an_open_application():
+    application = _draft()
+    with pytest.raises(ValidationError):
+        label_application_add_photo(
+            application=application, by=ApplicantFactory(), image=small_png(), description="Tasse"
+        )
+    application.status, application.submitted_at = S.SUBMITTED, timezone.now()
+    application.save()
+    with pytest.raises(ValidationError):
+        label_application_add_photo(
+            application=application,
+            by=application.applicant,
+            image=small_png(),
+            description="Tasse",
+        )
+    assert not application.photos.exists()
 
 
 def test_a_stale_save_by_the_applicant_never_undoes_the_boards_decision():
