@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, TextField, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -28,6 +29,7 @@ from label.models import (
     Membership,
     MembershipKind,
 )
+from label.selectors import label_membership_in_force
 from producers.models import Producer
 from producers.services import producer_save
 
@@ -51,7 +53,24 @@ MEMBERSHIP_TERM = datetime.timedelta(days=365)
 
 
 def label_application_start(*, applicant: AbstractBaseUser, language: str) -> LabelApplication:
-    """A new draft for `applicant`, prefilled from the account and its producer profile."""
+    """A new draft for `applicant`, prefilled from the account and its producer profile.
+
+    Refused while one of the account's producers is a member carrying the label: a member
+    renews the membership instead of applying again.
+    """
+    membership = label_membership_in_force(user=applicant)
+    if membership is not None:
+        raise ValidationError(
+            _(
+                "%(producer)s is a member and carries the label until %(until)s; instead of "
+                "applying again, renew the membership."
+            )
+            % {
+                "producer": membership.producer.name,
+                "until": date_format(membership.valid_until) if membership.valid_until else "…",
+            },
+            code="member",
+        )
     producer = Producer.objects.filter(account=applicant).order_by("name").first()
     application = LabelApplication(
         applicant=applicant,

@@ -18,7 +18,7 @@ from fabtown.answers import cache_anonymous_answer
 from label import badges
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import ApplicationPhotoForm, LabelApplicationForm
-from label.models import LabelApplication
+from label.models import LabelApplication, LabelSettings
 from label.selectors import (
     application_of,
     application_photo_for,
@@ -26,6 +26,7 @@ from label.selectors import (
     current_label_memberships,
     current_membership_for_badge,
     fee_tiers,
+    label_membership_in_force,
     membership_for_verification,
     memberships_of,
     producers_of,
@@ -53,10 +54,14 @@ def about(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
+    in_force = label_membership_in_force(user=request.user)
     context = {
         "applications": applications_of(user=request.user),
         "producers": producers_of(user=request.user),
         "memberships": memberships_of(user=request.user),
+        # a member renews instead of applying again: the page shows the membership's term
+        "membership_in_force": in_force,
+        "reminder_days": LabelSettings.load().reminder_days_before_expiry if in_force else None,
     }
     return render(request, "label/account.html", context)
 
@@ -67,9 +72,13 @@ def application_new(request: HttpRequest) -> HttpResponse:
     open_application = applications_of(user=request.user).filter(
         status__in=["draft", "needs_information"]
     )
-    application = open_application.first() or label_application_start(
-        applicant=request.user, language=get_language()
-    )
+    try:
+        application = open_application.first() or label_application_start(
+            applicant=request.user, language=get_language()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("label:account")
     return redirect("label:application_edit", application.pk)
 
 

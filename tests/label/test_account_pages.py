@@ -1,5 +1,6 @@
 """The producer's account pages: sign-up, the application form, status, profile editing."""
 
+import datetime
 import re
 
 import pytest
@@ -97,6 +98,53 @@ def test_starting_an_application_opens_a_draft_and_reuses_an_open_one(applicant_
     second = applicant_client.post(reverse("label:application_new"))
     assert first["Location"] == second["Location"]
     assert LabelApplication.objects.filter(applicant=applicant_client.applicant).count() == 1
+
+
+def test_a_member_sees_the_membership_instead_of_a_new_application(applicant_client):
+    from tests.factories import FeeTierFactory, MembershipFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant, name="Rösterei Kortum")
+    approved = _draft(applicant_client, status=S.APPROVED, submitted_at="2026-01-05T10:00Z")
+    tier = FeeTierFactory(name="Kleinbetrieb", monthly_fee_eur=15)
+    MembershipFactory(
+        producer=producer,
+        application=approved,
+        fee_tier=tier,
+        valid_from=datetime.date(2026, 1, 12),
+        valid_until=datetime.date(2027, 1, 11),
+    )
+    body = applicant_client.get(reverse("label:account")).content.decode()
+    section = re.search(r'id="membership-in-force".*?</div>', body, re.S).group(0)
+    assert "Rösterei Kortum ist Mitglied im BYBOCHUM e.V." in section
+    assert "12. Januar 2026 – 11. Januar 2027" in section
+    assert "Kleinbetrieb, 15,00 € im Monat" in section
+    assert "30 Tage vor dem Ende der Laufzeit" in section  # the reminder, with how to renew
+    assert reverse("label:application_new") not in body
+    assert "Antrag fortsetzen oder beginnen" not in body
+
+    # and a forged post starts nothing: the account page says why
+    response = applicant_client.post(reverse("label:application_new"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("label:account")
+    assert "Statt eines neuen Antrags verlängern Sie bitte die Mitgliedschaft" in (
+        response.content.decode()
+    )
+    assert LabelApplication.objects.filter(applicant=applicant_client.applicant).count() == 1
+
+
+def test_an_applicant_whose_membership_ended_may_apply_again(applicant_client):
+    from tests.factories import MembershipFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant)
+    MembershipFactory(
+        producer=producer,
+        valid_from=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2024, 12, 31),
+    )
+    body = applicant_client.get(reverse("label:account")).content.decode()
+    assert 'id="membership-in-force"' not in body
+    assert reverse("label:application_new") in body
+    response = applicant_client.post(reverse("label:application_new"))
+    assert "/bearbeiten/" in response["Location"]
 
 
 def test_saving_a_draft_shows_the_criteria_rule_by_rule(applicant_client):
@@ -301,12 +349,19 @@ def test_the_account_page_takes_a_constant_number_of_queries(
     applicant_client, django_assert_max_num_queries
 ):
     """Reason: applications, profiles and memberships are one query each (with their related
-    rows joined); the rest is session, user and allauth's e-mail address."""
+    rows joined), the membership in force one more, the label settings (reminder days) one
+    for a member; the rest is session, user and allauth's e-mail address."""
+    from label.models import LabelSettings
+    from tests.factories import MembershipFactory
+
+    LabelSettings.load()
     for _ in range(4):
         _draft(applicant_client)
-        ProducerFactory(account=applicant_client.applicant)
-    with django_assert_max_num_queries(8):
-        assert applicant_client.get(reverse("label:account")).status_code == 200
+        producer = ProducerFactory(account=applicant_client.applicant)
+        MembershipFactory(producer=producer)
+    with django_assert_max_num_queries(10):
+        body = applicant_client.get(reverse("label:account")).content.decode()
+    assert 'id="membership-in-force"' in body
 
 
 def test_the_application_form_takes_a_constant_number_of_queries(

@@ -18,6 +18,7 @@ from tests.factories import (
     ApplicantFactory,
     LabelApplicationFactory,
     LabelApplicationPhotoFactory,
+    MembershipFactory,
     ProducerFactory,
     small_png,
 )
@@ -37,6 +38,31 @@ def test_a_new_draft_starts_from_the_account_and_its_profile():
     assert application.contact_email == applicant.email
     assert (application.producer, application.company_name) == (producer, producer.name)
     assert (application.seat_street, application.seat_postcode) == ("Brückstraße 5", "44787")
+
+
+def test_a_member_carrying_the_label_starts_no_second_application():
+    applicant = ApplicantFactory()
+    MembershipFactory(producer=ProducerFactory(account=applicant, name="Rösterei Kortum"))
+    with pytest.raises(ValidationError) as error:
+        label_application_start(applicant=applicant, language="de")
+    assert error.value.code == "member"
+    assert "Rösterei Kortum ist Mitglied" in error.value.messages[0]
+    assert not applicant.label_applications.exists()
+
+
+@pytest.mark.parametrize(
+    "membership",
+    [
+        {"kind": "supporting", "fee_tier": None},
+        {"revoked_at": timezone.now()},
+        {"valid_from": "2024-01-01", "valid_until": "2024-12-31"},
+    ],
+    ids=["supporting", "revoked", "ended"],
+)
+def test_a_producer_without_a_label_membership_in_force_may_apply_again(membership):
+    applicant = ApplicantFactory()
+    MembershipFactory(producer=ProducerFactory(account=applicant), **membership)
+    assert label_application_start(applicant=applicant, language="de").status == S.DRAFT
 
 
 def test_saving_a_draft_checks_every_rule_and_keeps_what_is_missing():
