@@ -172,6 +172,8 @@ def _two_lines(text: str) -> list[str]:
     if len(words) < 2:
         return [text]
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    # "… Öfen &" / "Überdachungen …" reads better than a line that starts with "&" or a dash
+    splits = [pair for pair in splits if pair[1][0] not in "&–-+"] or splits
     best = min(splits, key=lambda pair: max(stringWidth(part, REGULAR, 10) for part in pair))
     return list(best)
 
