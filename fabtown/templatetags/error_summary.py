@@ -43,9 +43,8 @@ def summary_entries(*forms_: forms.BaseForm | None) -> list[dict]:
 @register.inclusion_tag("fabtown/error_summary.html")
 def error_summary(*forms_, heading: str = "", intro: str = "", message: str = "") -> dict:
     """`message` is an error that belongs to no field (e.g. "too many requests")."""
-    entries = summary_entries(*forms_)
-    if message:
-        entries.insert(0, {"message": message})
+    # A refusal of the whole request (too many) is said alone: the form was not checked.
+    entries = [{"message": message}] if message else summary_entries(*forms_)
     return {
         "entries": entries,
         "heading": heading or _("Please check your entries"),

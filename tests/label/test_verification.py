@@ -119,6 +119,16 @@ def test_the_check_page_takes_a_constant_number_of_queries(client, django_assert
         client.get(reverse("label:verify", args=[membership.public_id]))
 
 
+@pytest.mark.parametrize("view", ["label:sticker_svg", "label:sticker_pdf"])
+def test_the_stickers_take_one_query_however_long_the_name(client, django_assert_num_queries, view):
+    """Reason: membership, producer and application in one query; the layout is measured in
+    memory."""
+    name = "Gläserne Manufaktur für Möbel, Öfen & Überdachungen Bochum GmbH"
+    membership = MembershipFactory(producer=ProducerFactory(name=name, is_published=True))
+    with django_assert_num_queries(1):
+        assert client.get(reverse(view, args=[membership.public_id])).status_code == 200
+
+
 def test_badges_stay_well_formed_svg_for_long_names_with_ampersands(client):
     from xml.etree import ElementTree
 
