@@ -251,7 +251,7 @@ def test_a_refused_photo_is_named_at_the_top_and_holds_back_nothing(page, live_s
 
     # The summary at the top takes the focus and names the photo field, far below
     summary = page.locator("#error-summary")
-    summary.wait_for()
+    page.wait_for_load_state()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert "Ihre übrigen Angaben sind gespeichert, das Foto nicht" in summary.inner_text()
     link = summary.get_by_role("link", name=re.compile(r"^Foto: Das Foto ist größer als 5 MB"))
