@@ -127,8 +127,10 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _keep_description(request, pk, "" if photo_added else photo_form.description_value())
     if photo_form.errors:
         # A refused photo holds back nothing else: the rest is saved, the page says what
-        # became of the photo, and the description stays for the next attempt.
-        return _edit_page(request, application, form, photo_form, status=400)
+        # became of the photo, and the description stays for the next attempt. A submission
+        # waits: the applicant meant the photo to go with it.
+        held = request.POST.get("action") == "submit"
+        return _edit_page(request, application, form, photo_form, status=400, submit_held=held)
 
     if request.POST.get("action") != "submit":
         messages.success(request, _("Your draft is saved. The check below shows where it stands."))
@@ -219,12 +221,13 @@ def _review_context(application: LabelApplication) -> dict:
 
 
 def _edit_page(
-    request, application, form, photo_form, status=200, submit_refused=False
+    request, application, form, photo_form, status=200, submit_refused=False, submit_held=False
 ) -> HttpResponse:
     context = _review_context(application) | {
         "form": form,
         "photo_form": photo_form,
         "submit_refused": submit_refused,
+        "submit_held": submit_held,
         # saved already, or refused on the page: either way the photo is to be chosen (again)
         "description_waits": bool(photo_form.description_value()),
     }

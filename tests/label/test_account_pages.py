@@ -290,6 +290,23 @@ def test_a_description_left_by_a_refused_photo_blocks_no_later_save(
     assert 'value="Unsere Tassen"' not in page and "photo-description-waits" not in page
 
 
+def test_a_refused_photo_holds_the_submission_back_and_says_so(
+    applicant_client, photos_up_to_500_bytes
+):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(
+        application,
+        action="submit",
+        **{"photo-image": _too_big(), "photo-description": "Unsere Tassen"},
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert "Der Antrag ist noch nicht eingereicht" in _summary(response.content.decode())
+    application.refresh_from_db()
+    assert application.status == S.DRAFT
+
+
 def test_a_photo_without_a_description_is_refused_beside_it_and_the_rest_is_saved(
     applicant_client,
 ):
