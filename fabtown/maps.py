@@ -26,6 +26,9 @@ class MapWidget(LeafletAdminWidget):
     """
 
     template_name = "fabtown/map_widget.html"
+    # The input is a hidden textarea: an error summary's link focuses the map (Leaflet makes
+    # its box focusable) instead.
+    focus_target_suffix = "-map"
 
     @property
     def media(self):

@@ -50,7 +50,9 @@ class LabelApplicationForm(forms.ModelForm):
 
 
 class ApplicationPhotoForm(forms.ModelForm):
-    """One more photo of the products; both fields are needed once a file is chosen."""
+    """One more photo of the products. Both fields are optional here: the rule that a photo
+    needs its description is the model's, checked when the photo is added; a description
+    without a photo is kept as a draft and blocks nothing (see label.views)."""
 
     class Meta:
         model = LabelApplicationPhoto
@@ -64,17 +66,14 @@ class ApplicationPhotoForm(forms.ModelForm):
         self.fields["image"].required = False
         self.fields["description"].required = False
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("image") and not (cleaned.get("description") or "").strip():
-            self.add_error("description", _("Say in one sentence what the photo shows."))
-        chosen = cleaned.get("image") or self.has_error("image")  # a refused photo was chosen
-        if (cleaned.get("description") or "").strip() and not chosen:
-            self.add_error("image", _("Choose the photo this description belongs to."))
-        return cleaned
-
     def has_photo(self) -> bool:
-        return bool(self.cleaned_data.get("image"))
+        return self.is_valid() and bool(self.cleaned_data.get("image"))
+
+    def description_value(self) -> str:
+        """The description as typed, also when the photo beside it was refused."""
+        if self.is_bound:
+            return (self.data.get(self.add_prefix("description")) or "").strip()[:300]
+        return (self.initial.get("description") or "").strip()
 
     def _post_clean(self):
         # Without a file there is nothing to validate against the model.

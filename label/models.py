@@ -328,10 +328,14 @@ class LabelApplicationPhoto(models.Model):
         storage=private_storage,  # served only by label.views.application_photo
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
+    # The one rule that pairs the two fields: a photo needs its description. A description
+    # without a photo is no error: the applicant keeps it as a draft (label.views) until the
+    # photo is chosen, e.g. again after a refused upload.
     description = models.CharField(
         _("what the photo shows"),
         max_length=300,
         help_text=_("One sentence; it is also the text for screen readers."),
+        error_messages={"blank": _("Say in one sentence what the photo shows.")},
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

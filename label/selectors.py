@@ -2,7 +2,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,6 +65,18 @@ def memberships_of(*, user: AbstractBaseUser) -> QuerySet[Membership]:
         Membership.objects.filter(producer__account=user)
         .select_related("producer", "fee_tier")
         .order_by("-valid_from")
+    )
+
+
+def label_membership_in_force(*, user: AbstractBaseUser) -> Membership | None:
+    """The membership that gives one of the account's producers the label today, if any; the
+    one that runs longest. While there is one, the account starts no new application."""
+    return (
+        Membership.objects.carrying_label()
+        .filter(producer__account=user)
+        .select_related("producer", "fee_tier")
+        .order_by(F("valid_until").desc(nulls_first=True), "pk")
+        .first()
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, TextField, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -28,6 +29,7 @@ from label.models import (
     Membership,
     MembershipKind,
 )
+from label.selectors import label_membership_in_force
 from producers.models import Producer
 from producers.services import producer_save
 
@@ -51,7 +53,24 @@ MEMBERSHIP_TERM = datetime.timedelta(days=365)
 
 
 def label_application_start(*, applicant: AbstractBaseUser, language: str) -> LabelApplication:
-    """A new draft for `applicant`, prefilled from the account and its producer profile."""
+    """A new draft for `applicant`, prefilled from the account and its producer profile.
+
+    Refused while one of the account's producers is a member carrying the label: a member
+    renews the membership instead of applying again.
+    """
+    membership = label_membership_in_force(user=applicant)
+    if membership is not None:
+        raise ValidationError(
+            _(
+                "%(producer)s is a member and carries the label until %(until)s; instead of "
+                "applying again, renew the membership."
+            )
+            % {
+                "producer": membership.producer.name,
+                "until": date_format(membership.valid_until) if membership.valid_until else "…",
+            },
+            code="member",
+        )
     producer = Producer.objects.filter(account=applicant).order_by("name").first()
     application = LabelApplication(
         applicant=applicant,
@@ -76,13 +95,13 @@ def label_application_save(
     *,
     application: LabelApplication,
     by: AbstractBaseUser,
-    new_photo: tuple | None = None,
     remove_photo_ids: Iterable[int] = (),
 ) -> list[RuleResult]:
     """Save the applicant's changes (draft or answer to the board) and check the criteria.
 
-    `new_photo` is (image, description). Everything is saved together or not at all. Only the
-    applicant's own fields are written: a decision the board took meanwhile is never undone.
+    Only the applicant's own fields are written: a decision the board took meanwhile is never
+    undone. New photos go separately (label_application_add_photo), so that a refused photo
+    never holds back the rest of the form.
     """
     stored = LabelApplication.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(application=stored, by=by)
@@ -92,17 +111,25 @@ def label_application_save(
     application.save(update_fields=[*LabelApplication.APPLICANT_FIELDS, "updated_at"])
     for photo in application.photos.filter(pk__in=list(remove_photo_ids)):
         _delete_photo(photo)
-    if new_photo is not None:
-        _add_photo(application, *new_photo)
     return check_label_criteria(application=application)
 
 
-def _add_photo(application: LabelApplication, image, description: str) -> LabelApplicationPhoto:
-    if application.photos.count() >= MAX_PHOTOS_PER_APPLICATION:
+@transaction.atomic
+def label_application_add_photo(
+    *, application: LabelApplication, by: AbstractBaseUser, image, description: str
+) -> LabelApplicationPhoto:
+    """Add a photo of the products; refused (ValidationError on "image" or "description") when
+    the file is not an acceptable image, the description is missing or the limit is reached.
+    The rules are the model's (LabelApplicationPhoto), checked here for every door."""
+    stored = LabelApplication.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application=stored, by=by)
+    if stored.photos.count() >= MAX_PHOTOS_PER_APPLICATION:
         raise ValidationError(
             {"image": _("At most %(count)s photos.") % {"count": MAX_PHOTOS_PER_APPLICATION}}
         )
-    photo = LabelApplicationPhoto(application=application, image=image, description=description)
+    photo = LabelApplicationPhoto(
+        application=stored, image=image, description=(description or "").strip()
+    )
     photo.full_clean()
     photo.save()
     return photo

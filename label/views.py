@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from fabtown.answers import cache_anonymous_answer
 from label import badges
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import ApplicationPhotoForm, LabelApplicationForm
-from label.models import LabelApplication
+from label.models import LabelApplication, LabelSettings
 from label.selectors import (
     application_of,
     application_photo_for,
@@ -25,11 +26,13 @@ from label.selectors import (
     current_label_memberships,
     current_membership_for_badge,
     fee_tiers,
+    label_membership_in_force,
     membership_for_verification,
     memberships_of,
     producers_of,
 )
 from label.services import (
+    label_application_add_photo,
     label_application_save,
     label_application_start,
     label_application_submit,
@@ -51,10 +54,14 @@ def about(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
+    in_force = label_membership_in_force(user=request.user)
     context = {
         "applications": applications_of(user=request.user),
         "producers": producers_of(user=request.user),
         "memberships": memberships_of(user=request.user),
+        # a member renews instead of applying again: the page shows the membership's term
+        "membership_in_force": in_force,
+        "reminder_days": LabelSettings.load().reminder_days_before_expiry if in_force else None,
     }
     return render(request, "label/account.html", context)
 
@@ -65,9 +72,13 @@ def application_new(request: HttpRequest) -> HttpResponse:
     open_application = applications_of(user=request.user).filter(
         status__in=["draft", "needs_information"]
     )
-    application = open_application.first() or label_application_start(
-        applicant=request.user, language=get_language()
-    )
+    try:
+        application = open_application.first() or label_application_start(
+            applicant=request.user, language=get_language()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("label:account")
     return redirect("label:application_edit", application.pk)
 
 
@@ -87,17 +98,17 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producers = producers_of(user=request.user)
     if request.method != "POST":
         form = LabelApplicationForm(instance=application, producers=producers)
-        return _edit_page(request, application, form, ApplicationPhotoForm())
+        photo_form = ApplicationPhotoForm(initial={"description": _kept_description(request, pk)})
+        return _edit_page(request, application, form, photo_form)
 
     form = LabelApplicationForm(
         request.POST, request.FILES, instance=application, producers=producers
     )
     photo_form = ApplicationPhotoForm(request.POST, request.FILES)
-    if not (form.is_valid() and photo_form.is_valid()):
-        messages.error(request, _("Please correct the marked fields; nothing was saved yet."))
+    if not form.is_valid():
         return _edit_page(request, application, form, photo_form, status=400)
     try:
-        _save(request, application, form, photo_form)
+        photo_added = _save(request, application, form, photo_form)
     except ValidationError as error:
         _show_errors(error, form, photo_form)
         return _edit_page(request, application, form, photo_form, status=400)
@@ -113,42 +124,78 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         response = _edit_page(request, application, form, photo_form, status=503)
         response["Retry-After"] = str(errors.UNAVAILABLE_RETRY_AFTER_SECONDS)
         return response
+    _keep_description(request, pk, "" if photo_added else photo_form.description_value())
+    if photo_form.errors:
+        # A refused photo holds back nothing else: the rest is saved, the page says what
+        # became of the photo, and the description stays for the next attempt. A submission
+        # waits: the applicant meant the photo to go with it.
+        held = request.POST.get("action") == "submit"
+        return _edit_page(request, application, form, photo_form, status=400, submit_held=held)
 
     if request.POST.get("action") != "submit":
         messages.success(request, _("Your draft is saved. The check below shows where it stands."))
         return redirect("label:application_edit", application.pk)
+    kept = ApplicationPhotoForm(initial={"description": _kept_description(request, pk)})
     retry_after = ratelimit.consume(
         action="label-submit", key=str(request.user.pk), limit=settings.LABEL_SUBMISSIONS_PER_HOUR
     )
     if retry_after:
         message = errors.try_again_message(retry_after_seconds=retry_after)
         messages.error(request, f"{_('Too many submissions in a short time.')} {message}")
-        response = _edit_page(request, application, form, ApplicationPhotoForm())
+        response = _edit_page(request, application, form, kept)
         return errors.mark_too_many_requests(response, retry_after_seconds=retry_after)
     try:
         label_application_submit(
             application=application, by=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
-        messages.error(request, _("Your changes are saved, but cannot be submitted yet."))
         form.add_error(None, error)
-        return _edit_page(request, application, form, ApplicationPhotoForm(), status=400)
+        return _edit_page(request, application, form, kept, status=400, submit_refused=True)
+    request.session.pop(_description_key(pk), None)
     messages.success(request, _("Your application is submitted. We sent you a confirmation."))
     return redirect("label:application", application.pk)
 
 
-def _save(request, application, form, photo_form) -> None:
+@transaction.atomic  # a photo that cannot be stored (full disk) leaves everything as it was
+def _save(request, application, form, photo_form) -> bool:
+    """Save the form and the new photo, if any; True if a photo was added."""
     form.save(commit=False)
-    new_photo = None
-    if photo_form.has_photo():
-        data = photo_form.cleaned_data
-        new_photo = (data["image"], data["description"])
     label_application_save(
         application=application,
         by=request.user,
-        new_photo=new_photo,
         remove_photo_ids=[int(i) for i in request.POST.getlist("remove_photo") if i.isdigit()],
     )
+    if not photo_form.has_photo():
+        return False
+    try:
+        # its own savepoint: a refused photo undoes only itself
+        label_application_add_photo(
+            application=application,
+            by=request.user,
+            image=photo_form.cleaned_data["image"],
+            description=photo_form.cleaned_data["description"],
+        )
+    except ValidationError as error:
+        _show_errors(error, photo_form)
+        return False
+    return True
+
+
+# A description typed without its photo (none chosen, or the upload refused) is a draft value:
+# kept in the session for this application until a photo takes it or it is emptied.
+def _description_key(pk: int) -> str:
+    return f"label-photo-description-{pk}"
+
+
+def _kept_description(request: HttpRequest, pk: int) -> str:
+    return request.session.get(_description_key(pk), "")
+
+
+def _keep_description(request: HttpRequest, pk: int, description: str) -> None:
+    if description:
+        request.session[_description_key(pk)] = description
+    else:
+        request.session.pop(_description_key(pk), None)
 
 
 def _show_errors(error: ValidationError, *forms) -> None:
@@ -173,8 +220,17 @@ def _review_context(application: LabelApplication) -> dict:
     }
 
 
-def _edit_page(request, application, form, photo_form, status=200) -> HttpResponse:
-    context = _review_context(application) | {"form": form, "photo_form": photo_form}
+def _edit_page(
+    request, application, form, photo_form, status=200, submit_refused=False, submit_held=False
+) -> HttpResponse:
+    context = _review_context(application) | {
+        "form": form,
+        "photo_form": photo_form,
+        "submit_refused": submit_refused,
+        "submit_held": submit_held,
+        # saved already, or refused on the page: either way the photo is to be chosen (again)
+        "description_waits": bool(photo_form.description_value()),
+    }
     return render(request, "label/application_form.html", context, status=status)
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.utils import timezone
 
 from fabtown.roles import LABEL_BOARD, ensure_staff_groups
 from label.models import LabelApplication, Membership
@@ -221,3 +222,79 @@ def test_a_producer_updates_the_profile_with_the_keyboard(page, live_server):
     producer.refresh_from_db()
     assert producer.opening_hours == "Di–Sa 10–18 Uhr"
     assert producer.history.first().history_user == applicant
+
+
+def _too_big_png(path) -> None:
+    """A real PNG of noise beyond the 5 MB limit (noise does not compress)."""
+    import os
+
+    from PIL import Image
+
+    Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(path, format="PNG")
+    assert path.stat().st_size > 5 * 1024 * 1024
+
+
+def test_a_refused_photo_is_named_at_the_top_and_holds_back_nothing(page, live_server, tmp_path):
+    applicant = ApplicantFactory()
+    application = LabelApplicationFactory(applicant=applicant, products="Tassen")
+    big, small = tmp_path / "tassen-gross.png", tmp_path / "tassen.png"
+    _too_big_png(big)
+    small.write_bytes(small_png().read())
+    _log_in(page, live_server.url, applicant.email)
+    page.goto(f"{live_server.url}/mein-konto/antrag/{application.pk}/bearbeiten/")
+
+    # A photo beyond the limit, with its description, and a change further up
+    page.locator("#id_products").fill("Tassen und Teller aus Bochumer Ton")
+    page.locator("#id_photo-image").set_input_files(str(big))
+    page.locator("#id_photo-description").fill("Unsere Tassen im Schaufenster")
+    page.get_by_role("button", name="Entwurf speichern").click()
+
+    # The summary at the top takes the focus and names the photo field, far below
+    summary = page.locator("#error-summary")
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "Ihre übrigen Angaben sind gespeichert, das Foto nicht" in summary.inner_text()
+    link = summary.get_by_role("link", name=re.compile(r"^Foto: Das Foto ist größer als 5 MB"))
+    assert summary.bounding_box()["y"] < page.locator("#id_photo-image").bounding_box()["y"]
+    save_screenshot(page, "label-10-refused-photo-summary")
+    assert axe_violations(page) == [], "form with a refused photo"
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "id_photo-image"
+    assert page.locator("#id_photo-image").is_visible()  # scrolled to it, label included
+    assert page.locator("label[for=id_photo-image]").is_visible()
+    save_screenshot(page, "label-11-photo-field-focused")
+    application.refresh_from_db()
+    assert application.products == "Tassen und Teller aus Bochumer Ton"  # not held back
+
+    # Saving again without the photo: no dead end, the description waits as a draft
+    page.locator("#id_quality_statement").fill("Jede Tasse von Hand gedreht.")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    page.get_by_text("Ihr Entwurf ist gespeichert.").wait_for()
+    assert page.locator("#error-summary").count() == 0
+    assert page.locator("#id_photo-description").input_value() == "Unsere Tassen im Schaufenster"
+    assert page.locator("#photo-description-waits").is_visible()
+
+    # Fixed: a smaller photo, and the kept description goes with it
+    page.locator("#id_photo-image").set_input_files(str(small))
+    page.get_by_role("button", name="Entwurf speichern").click()
+    page.get_by_text("Ihr Entwurf ist gespeichert.").wait_for()
+    assert application.photos.get().description == "Unsere Tassen im Schaufenster"
+    application.refresh_from_db()
+    assert application.quality_statement == "Jede Tasse von Hand gedreht."
+    assert page.locator("#photo-description-waits").count() == 0
+    assert axe_violations(page) == [], "form after the photo was saved"
+
+
+def test_a_member_sees_the_membership_instead_of_a_new_application(page, live_server):
+    applicant = ApplicantFactory()
+    producer = ProducerFactory(account=applicant, name="Rösterei Kortum", is_published=True)
+    LabelApplicationFactory(applicant=applicant, status="approved", submitted_at=timezone.now())
+    MembershipFactory(producer=producer)
+    _log_in(page, live_server.url, applicant.email)
+    member = page.locator("#membership-in-force")
+    assert "Rösterei Kortum ist Mitglied im BYBOCHUM e.V." in member.inner_text()
+    for term in ("Laufzeit", "Beitragsstufe", "Verlängerung"):
+        assert term in member.inner_text()
+    assert page.get_by_role("button", name="Antrag fortsetzen oder beginnen").count() == 0
+    save_screenshot(page, "label-12-member-account")
+    assert axe_violations(page) == [], "account page of a member"

@@ -42,8 +42,11 @@ def test_a_founder_corrects_the_form_loses_nothing_and_sends_the_request(
 
     summary = page.locator("#error-summary")
     assert "noch nicht gesendet" in summary.inner_text()
-    assert page.get_by_text("Die größte Fläche kann nicht kleiner sein").is_visible()
-    assert page.get_by_text("Ohne Ihre Einwilligung").is_visible()
+    # each message beside its field, and in the summary as a link to it
+    beside = page.locator("form .errorlist")
+    assert beside.get_by_text("Die größte Fläche kann nicht kleiner sein").is_visible()
+    assert beside.get_by_text("Ohne Ihre Einwilligung").is_visible()
+    assert summary.get_by_role("link", name="Die größte Fläche kann nicht kleiner sein").count()
     assert page.get_by_label("Wofür brauchen Sie die Fläche?").input_value() == "Siebdruckwerkstatt"
     assert page.get_by_label("Fläche ab (m²)").input_value() == "150"
     assert page.get_by_label("Gleisdreieck").is_checked()

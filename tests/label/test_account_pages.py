@@ -1,5 +1,6 @@
 """The producer's account pages: sign-up, the application form, status, profile editing."""
 
+import datetime
 import re
 
 import pytest
@@ -99,6 +100,53 @@ def test_starting_an_application_opens_a_draft_and_reuses_an_open_one(applicant_
     assert LabelApplication.objects.filter(applicant=applicant_client.applicant).count() == 1
 
 
+def test_a_member_sees_the_membership_instead_of_a_new_application(applicant_client):
+    from tests.factories import FeeTierFactory, MembershipFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant, name="Rösterei Kortum")
+    approved = _draft(applicant_client, status=S.APPROVED, submitted_at="2026-01-05T10:00Z")
+    tier = FeeTierFactory(name="Kleinbetrieb", monthly_fee_eur=15)
+    MembershipFactory(
+        producer=producer,
+        application=approved,
+        fee_tier=tier,
+        valid_from=datetime.date(2026, 1, 12),
+        valid_until=datetime.date(2027, 1, 11),
+    )
+    body = applicant_client.get(reverse("label:account")).content.decode()
+    section = re.search(r'id="membership-in-force".*?</div>', body, re.S).group(0)
+    assert "Rösterei Kortum ist Mitglied im BYBOCHUM e.V." in section
+    assert "12. Januar 2026 – 11. Januar 2027" in section
+    assert "Kleinbetrieb, 15,00 € im Monat" in section
+    assert "30 Tage vor dem Ende der Laufzeit" in section  # the reminder, with how to renew
+    assert reverse("label:application_new") not in body
+    assert "Antrag fortsetzen oder beginnen" not in body
+
+    # and a forged post starts nothing: the account page says why
+    response = applicant_client.post(reverse("label:application_new"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("label:account")
+    assert "Statt eines neuen Antrags verlängern Sie bitte die Mitgliedschaft" in (
+        response.content.decode()
+    )
+    assert LabelApplication.objects.filter(applicant=applicant_client.applicant).count() == 1
+
+
+def test_an_applicant_whose_membership_ended_may_apply_again(applicant_client):
+    from tests.factories import MembershipFactory
+
+    producer = ProducerFactory(account=applicant_client.applicant)
+    MembershipFactory(
+        producer=producer,
+        valid_from=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2024, 12, 31),
+    )
+    body = applicant_client.get(reverse("label:account")).content.decode()
+    assert 'id="membership-in-force"' not in body
+    assert reverse("label:application_new") in body
+    response = applicant_client.post(reverse("label:application_new"))
+    assert "/bearbeiten/" in response["Location"]
+
+
 def test_saving_a_draft_shows_the_criteria_rule_by_rule(applicant_client):
     application = _draft(applicant_client)
     url = reverse("label:application_edit", args=[application.pk])
@@ -154,7 +202,7 @@ def test_a_photo_is_uploaded_with_the_draft(applicant_client):
     assert application.photos.get().description == "Tasse"
 
 
-def test_a_broken_photo_is_refused_and_the_rest_is_not_saved_either(applicant_client):
+def test_a_broken_photo_is_refused_next_to_its_field_and_the_rest_is_saved(applicant_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     application = _draft(applicant_client, products="Alt")
@@ -165,8 +213,114 @@ def test_a_broken_photo_is_refused_and_the_rest_is_not_saved_either(applicant_cl
     )
     response = applicant_client.post(url, data)
     assert response.status_code == 400
+    assert response.context["photo_form"].errors["image"]
     application.refresh_from_db()
-    assert application.products == "Alt" and not application.photos.exists()
+    assert application.products == "Neu" and not application.photos.exists()
+    body = response.content.decode()
+    assert "Ihre übrigen Angaben sind gespeichert, das Foto nicht" in body
+    assert 'value="Tasse"' in body  # the description stays for the next attempt
+
+
+def _summary(body: str) -> str:
+    return re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+
+
+@pytest.fixture
+def photos_up_to_500_bytes(monkeypatch):
+    import fabtown.validators
+
+    monkeypatch.setattr(fabtown.validators, "MAX_IMAGE_BYTES", 500)
+
+
+def _too_big():
+    return small_png(size=(600, 600))  # about 3 KB
+
+
+def test_the_error_summary_links_every_error_to_its_field(applicant_client, photos_up_to_500_bytes):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(
+        application,
+        seat_postcode="4478x",
+        location="kein Punkt",
+        **{"photo-image": _too_big(), "photo-description": "Riesig"},
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    summary = _summary(response.content.decode())
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert '<a href="#id_seat_postcode">' in summary
+    assert '<a href="#id_location-map">' in summary  # the map takes the focus, not its textarea
+    assert '<a href="#id_photo-image">Foto:' in summary
+    # each message stays beside its field, which names it
+    body = response.content.decode()
+    assert 'id="id_seat_postcode_error"' in body
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*id_seat_postcode_error', body)
+
+
+def test_a_description_left_by_a_refused_photo_blocks_no_later_save(
+    applicant_client, photos_up_to_500_bytes
+):
+    """The reported dead end: the upload fails, its description stays, every later save was
+    refused with "Wählen Sie das Foto aus, zu dem diese Beschreibung gehört"."""
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    big = {"photo-image": _too_big(), "photo-description": "Unsere Tassen"}
+    assert applicant_client.post(url, _form_data(application, **big)).status_code == 400
+
+    # the next save without choosing the photo again: saved, the description kept as a draft
+    again = _form_data(
+        application, products="Tassen und Teller", **{"photo-description": "Unsere Tassen"}
+    )
+    response = applicant_client.post(url, again)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.products == "Tassen und Teller" and not application.photos.exists()
+    page = applicant_client.get(url).content.decode()
+    assert 'value="Unsere Tassen"' in page and 'id="photo-description-waits"' in page
+    assert "error-summary" not in page
+
+    # the photo chosen again takes the kept description; the draft value is gone
+    fixed = _form_data(
+        application, **{"photo-image": small_png(), "photo-description": "Unsere Tassen"}
+    )
+    assert applicant_client.post(url, fixed).status_code == 302
+    assert application.photos.get().description == "Unsere Tassen"
+    page = applicant_client.get(url).content.decode()
+    assert 'value="Unsere Tassen"' not in page and "photo-description-waits" not in page
+
+
+def test_a_refused_photo_holds_the_submission_back_and_says_so(
+    applicant_client, photos_up_to_500_bytes
+):
+    application = _draft(applicant_client)
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(
+        application,
+        action="submit",
+        **{"photo-image": _too_big(), "photo-description": "Unsere Tassen"},
+    )
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert "Der Antrag ist noch nicht eingereicht" in _summary(response.content.decode())
+    application.refresh_from_db()
+    assert application.status == S.DRAFT
+
+
+def test_a_photo_without_a_description_is_refused_beside_it_and_the_rest_is_saved(
+    applicant_client,
+):
+    application = _draft(applicant_client, products="Alt")
+    url = reverse("label:application_edit", args=[application.pk])
+    data = _form_data(application, products="Neu", **{"photo-image": small_png()})
+    response = applicant_client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["photo_form"].errors["description"] == [
+        "Beschreiben Sie in einem Satz, was das Foto zeigt."
+    ]
+    assert '<a href="#id_photo-description">' in _summary(response.content.decode())
+    application.refresh_from_db()
+    assert application.products == "Neu" and not application.photos.exists()
 
 
 def test_nobody_else_sees_or_edits_an_application(applicant_client):
@@ -212,12 +366,19 @@ def test_the_account_page_takes_a_constant_number_of_queries(
     applicant_client, django_assert_max_num_queries
 ):
     """Reason: applications, profiles and memberships are one query each (with their related
-    rows joined); the rest is session, user and allauth's e-mail address."""
+    rows joined), the membership in force one more, the label settings (reminder days) one
+    for a member; the rest is session, user and allauth's e-mail address."""
+    from label.models import LabelSettings
+    from tests.factories import MembershipFactory
+
+    LabelSettings.load()
     for _ in range(4):
         _draft(applicant_client)
-        ProducerFactory(account=applicant_client.applicant)
-    with django_assert_max_num_queries(8):
-        assert applicant_client.get(reverse("label:account")).status_code == 200
+        producer = ProducerFactory(account=applicant_client.applicant)
+        MembershipFactory(producer=producer)
+    with django_assert_max_num_queries(10):
+        body = applicant_client.get(reverse("label:account")).content.decode()
+    assert 'id="membership-in-force"' in body
 
 
 def test_the_application_form_takes_a_constant_number_of_queries(
@@ -334,7 +495,7 @@ def test_a_photo_beyond_the_limit_is_refused_next_to_the_photo_field(applicant_c
         'value="Neu"' in response.content.decode() or "Neu</textarea>" in response.content.decode()
     )
     application.refresh_from_db()
-    assert application.products == "Alt"  # nothing half-written
+    assert application.products == "Neu"  # the refused photo holds back nothing else
 
 
 def test_staff_see_in_the_profile_history_what_the_producer_changed(applicant_client, client):

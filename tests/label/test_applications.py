@@ -9,6 +9,7 @@ from django.utils import timezone
 from label.models import MAX_PHOTOS_PER_APPLICATION
 from label.models import ApplicationStatus as S
 from label.services import (
+    label_application_add_photo,
     label_application_save,
     label_application_start,
     label_application_submit,
@@ -17,6 +18,7 @@ from tests.factories import (
     ApplicantFactory,
     LabelApplicationFactory,
     LabelApplicationPhotoFactory,
+    MembershipFactory,
     ProducerFactory,
     small_png,
 )
@@ -36,6 +38,31 @@ def test_a_new_draft_starts_from_the_account_and_its_profile():
     assert application.contact_email == applicant.email
     assert (application.producer, application.company_name) == (producer, producer.name)
     assert (application.seat_street, application.seat_postcode) == ("Brückstraße 5", "44787")
+
+
+def test_a_member_carrying_the_label_starts_no_second_application():
+    applicant = ApplicantFactory()
+    MembershipFactory(producer=ProducerFactory(account=applicant, name="Rösterei Kortum"))
+    with pytest.raises(ValidationError) as error:
+        label_application_start(applicant=applicant, language="de")
+    assert error.value.code == "member"
+    assert "Rösterei Kortum ist Mitglied" in error.value.messages[0]
+    assert not applicant.label_applications.exists()
+
+
+@pytest.mark.parametrize(
+    "membership",
+    [
+        {"kind": "supporting", "fee_tier": None},
+        {"revoked_at": timezone.now()},
+        {"valid_from": "2024-01-01", "valid_until": "2024-12-31"},
+    ],
+    ids=["supporting", "revoked", "ended"],
+)
+def test_a_producer_without_a_label_membership_in_force_may_apply_again(membership):
+    applicant = ApplicantFactory()
+    MembershipFactory(producer=ProducerFactory(account=applicant), **membership)
+    assert label_application_start(applicant=applicant, language="de").status == S.DRAFT
 
 
 def test_saving_a_draft_checks_every_rule_and_keeps_what_is_missing():
@@ -116,10 +143,8 @@ def test_a_point_inside_bochum_meets_the_seat_rule_without_a_bochum_postcode():
 
 def test_photos_are_added_and_removed_with_the_draft():
     application = _draft()
-    label_application_save(
-        application=application,
-        by=application.applicant,
-        new_photo=(small_png(), "Eine Tasse"),
+    label_application_add_photo(
+        application=application, by=application.applicant, image=small_png(), description="Tasse"
     )
     photo = application.photos.get()
     assert photo.image.name.startswith("label/applications/") and "produkt" not in photo.image.name
@@ -135,8 +160,8 @@ def test_a_file_that_is_not_an_image_is_refused():
     application = _draft()
     fake = SimpleUploadedFile("tasse.png", b"not an image at all", content_type="image/png")
     with pytest.raises(ValidationError) as error:
-        label_application_save(
-            application=application, by=application.applicant, new_photo=(fake, "Tasse")
+        label_application_add_photo(
+            application=application, by=application.applicant, image=fake, description="Tasse"
         )
     assert "image" in error.value.message_dict
     assert not application.photos.exists()
@@ -148,10 +173,11 @@ def test_photos_are_limited_in_size(settings, monkeypatch):
     monkeypatch.setattr(fabtown.validators, "MAX_IMAGE_BYTES", 100)
     application = _draft()
     with pytest.raises(ValidationError) as error:
-        label_application_save(
+        label_application_add_photo(
             application=application,
             by=application.applicant,
-            new_photo=(small_png(size=(200, 200)), "Zu groß"),
+            image=small_png(size=(200, 200)),
+            description="Zu groß",
         )
     assert "image" in error.value.message_dict
 
@@ -161,10 +187,43 @@ def test_photos_are_limited_in_number():
     for _ in range(MAX_PHOTOS_PER_APPLICATION):
         LabelApplicationPhotoFactory(application=application)
     with pytest.raises(ValidationError):
-        label_application_save(
-            application=application, by=application.applicant, new_photo=(small_png(), "Noch eins")
+        label_application_add_photo(
+            application=application,
+            by=application.applicant,
+            image=small_png(),
+            description="Noch eins",
         )
     assert application.photos.count() == MAX_PHOTOS_PER_APPLICATION
+
+
+def test_a_photo_needs_its_description_at_every_door():
+    application = _draft()
+    with pytest.raises(ValidationError) as error:
+        label_application_add_photo(
+            application=application, by=application.applicant, image=small_png(), description=" "
+        )
+    assert error.value.message_dict == {
+        "description": ["Beschreiben Sie in einem Satz, was das Foto zeigt."]
+    }
+    assert not application.photos.exists()
+
+
+def test_only_the_applicant_adds_photos_and_only_to_an_open_application():
+    application = _draft()
+    with pytest.raises(ValidationError):
+        label_application_add_photo(
+            application=application, by=ApplicantFactory(), image=small_png(), description="Tasse"
+        )
+    application.status, application.submitted_at = S.SUBMITTED, timezone.now()
+    application.save()
+    with pytest.raises(ValidationError):
+        label_application_add_photo(
+            application=application,
+            by=application.applicant,
+            image=small_png(),
+            description="Tasse",
+        )
+    assert not application.photos.exists()
 
 
 def test_a_stale_save_by_the_applicant_never_undoes_the_boards_decision():

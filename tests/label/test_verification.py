@@ -119,6 +119,16 @@ def test_the_check_page_takes_a_constant_number_of_queries(client, django_assert
         client.get(reverse("label:verify", args=[membership.public_id]))
 
 
+@pytest.mark.parametrize("view", ["label:sticker_svg", "label:sticker_pdf"])
+def test_the_stickers_take_one_query_however_long_the_name(client, django_assert_num_queries, view):
+    """Reason: membership, producer and application in one query; the layout is measured in
+    memory."""
+    name = "Gläserne Manufaktur für Möbel, Öfen & Überdachungen Bochum GmbH"
+    membership = MembershipFactory(producer=ProducerFactory(name=name, is_published=True))
+    with django_assert_num_queries(1):
+        assert client.get(reverse(view, args=[membership.public_id])).status_code == 200
+
+
 def test_badges_stay_well_formed_svg_for_long_names_with_ampersands(client):
     from xml.etree import ElementTree
 
@@ -127,7 +137,102 @@ def test_badges_stay_well_formed_svg_for_long_names_with_ampersands(client):
     for view in ("label:badge_svg", "label:sticker_svg"):
         svg = client.get(reverse(view, args=[membership.public_id])).content
         root = ElementTree.fromstring(svg)  # raises on broken markup
-        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        texts = [t.text for t in root.iter(f"{SVG}text")]
         assert any(text and text.startswith("Rösterei Kortum &") for text in texts)
-        assert any(text and text.endswith("…") for text in texts)
-        assert root.find("{http://www.w3.org/2000/svg}title").text.endswith(name)
+        assert root.find(f"{SVG}title").text.endswith(name)
+        shown = " ".join(text or "" for text in texts)
+        if view == "label:badge_svg":
+            assert any(text and text.endswith("…") for text in texts)  # one short line
+        else:
+            assert name in shown  # the sticker fits the whole name on two lines
+
+
+# --- The sticker's text stays inside its circle ---------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+MARGIN_MM = 3.9  # the layout keeps 4 mm; rounding in the SVG's numbers is allowed for
+# The longest company names the directory and the trade register of Bochum make plausible:
+# up to 60 characters and more, with umlauts on capitals (the glyphs reach highest).
+LONG_NAMES = [
+    "Gläserne Manufaktur für Möbel, Öfen & Überdachungen Bochum GmbH",  # 63
+    "Ölmühle Überrhein – Süd-Westfälische Lebensmittelmanufaktur KG",  # 62
+    "ÄÖÜ Werkstätten für Wiederverwendung und Möbelrestaurierung eG",  # 62
+    "Kaffeeröstereigenossenschaftsbetriebsgesellschaft Bochum-Wattenscheid",  # long words
+    "Rösterei Kortum",
+    "Öl",
+]
+
+
+def _font_extent(weight: str) -> tuple[float, float]:
+    # FontBBox of Helvetica and Helvetica-Bold (their AFM files), per unit of size
+    return (-0.228, 0.962) if weight == "700" else (-0.225, 0.931)
+
+
+def _corners_inside(box, centre, radius) -> bool:
+    (left, bottom, right, top), (cx, cy) = box, centre
+    return all(
+        ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 <= radius
+        for x in (left, right)
+        for y in (bottom, top)
+    )
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_the_svg_stickers_text_stays_inside_the_circle_with_a_margin(client, name):
+    from xml.etree import ElementTree
+
+    membership = MembershipFactory(producer=ProducerFactory(name=name, is_published=True))
+    svg = client.get(reverse("label:sticker_svg", args=[membership.public_id])).content
+    root = ElementTree.fromstring(svg)
+    circle = root.find(f"{SVG}circle")
+    centre = float(circle.get("cx")), float(circle.get("cy"))
+    radius = float(circle.get("r"))
+    lines = list(root.iter(f"{SVG}text"))
+    assert len(lines) >= 4
+    for line in lines:
+        # the width is fixed by textLength (measured on the server), the height by the size
+        width, size = float(line.get("textLength")), float(line.get("font-size"))
+        below, above = _font_extent(line.get("font-weight", "400"))
+        x, y = float(line.get("x")), float(line.get("y"))  # centred; SVG's y runs downward
+        box = (x - width / 2, y - above * size, x + width / 2, y - below * size)
+        assert _corners_inside(box, centre, radius - MARGIN_MM), line.text
+        assert size >= 2.2  # 6.5 pt or more: legible on the shop window
+    shown = " ".join(line.text for line in lines)
+    if len(name) <= 64 and max(map(len, name.split())) < 40:
+        assert name in shown  # realistic names are shown whole, on up to two lines
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_the_pdf_stickers_text_stays_inside_the_circle_with_a_margin(client, monkeypatch, name):
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    drawn, circles = [], []
+    draw, circle = Canvas.drawCentredString, Canvas.circle
+
+    def record_text(canvas, x, y, text, *args, **kwargs):
+        drawn.append((x, y, text, canvas._fontname, canvas._fontsize))
+        return draw(canvas, x, y, text, *args, **kwargs)
+
+    def record_circle(canvas, x, y, r, *args, **kwargs):
+        circles.append((x, y, r))
+        return circle(canvas, x, y, r, *args, **kwargs)
+
+    monkeypatch.setattr(Canvas, "drawCentredString", record_text)
+    monkeypatch.setattr(Canvas, "circle", record_circle)
+    membership = MembershipFactory(producer=ProducerFactory(name=name, is_published=True))
+    response = client.get(reverse("label:sticker_pdf", args=[membership.public_id]))
+    assert response.content.startswith(b"%PDF")
+
+    ((cx, cy, radius),) = circles
+    assert radius == pytest.approx(50 * mm)
+    assert len(drawn) >= 4
+    for x, y, text, font, size in drawn:
+        width = stringWidth(text, font, size)  # points, as the PDF sets it
+        below, above = _font_extent("700" if font.endswith("Bold") else "400")
+        box = (x - width / 2, y + below * size, x + width / 2, y + above * size)
+        assert _corners_inside(box, (cx, cy), radius - 4 * mm), text
+    shown = " ".join(text for *_, text, _, _ in drawn)
+    if len(name) <= 64 and max(map(len, name.split())) < 40:
+        assert name in shown
