@@ -14,6 +14,12 @@ class FabtownConfig(AppConfig):
 
         answers.connect_signals()
         _admin_boolean_icons_in_words()
+        # The admin's date and time inputs, each with a label (fabtown/templates/fabtown/): its
+        # own template gives them none. Widgets render from the apps' templates, where the
+        # admin's own would win over an override of the same name.
+        from django.contrib.admin.widgets import AdminSplitDateTime
+
+        AdminSplitDateTime.template_name = "fabtown/admin_split_datetime.html"
 
         # Any serializer that maps a geometry column on its own gets the checked field too
         # (rest_framework_gis maps them to its unchecked one).
