@@ -1,5 +1,6 @@
 """What the admin's JavaScript draws reads German too: the map toolbar (Leaflet.draw) and the
-two-list picker (filter_horizontal). The server-rendered pages: tests/fabtown/test_admin_german.py."""
+two-list picker (filter_horizontal). The server-rendered pages are checked in
+tests/fabtown/test_admin_german.py."""
 
 import re
 
