@@ -29,8 +29,8 @@ class MapWidget(LeafletAdminWidget):
 
     @property
     def media(self):
-        # leaflet-draw-locale.js after leaflet.draw.js (the widget's media): it translates the
-        # toolbar before map-widget.js draws the map.
+        # leaflet-draw-locale.js translates Leaflet.draw's toolbar before map-widget.js draws
+        # the map.
         return super().media + forms.Media(
             js=[
                 "fabtown/leaflet-icons.js",

@@ -2,7 +2,7 @@
    of fabtown.maps.MapWidget. Leaflet.draw ships English only (L.drawLocal), and
    django-leaflet's translations come through inline data the widget cannot render here (its
    script looks for them before the page has them). English stays Leaflet.draw's own text.
-   Needs leaflet.draw.js (loaded before this file); the map is set up later, on page load. */
+   Leaflet.draw's texts are read when a map's toolbar is drawn, on page load. */
 (function () {
   "use strict";
 
@@ -83,8 +83,18 @@
     });
   }
 
-  var language = (document.documentElement.lang || "").split("-")[0];
-  if (window.L && L.drawLocal && translations[language]) {
-    merge(L.drawLocal, translations[language]);
+  function translate() {
+    var language = (document.documentElement.lang || "").split("-")[0];
+    if (window.L && L.drawLocal && translations[language]) {
+      merge(L.drawLocal, translations[language]);
+    }
+  }
+
+  // Once every script of the page has run (the admin's media may place this file before
+  // leaflet.draw.js), and before the maps are drawn (map-widget.js waits for "load").
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", translate);
+  } else {
+    translate();
   }
 })();
