@@ -138,3 +138,26 @@ def test_the_site_form_fits_1280_pixels(page, live_server):
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"the site form is {widths[0]} px wide at {widths[1]} px"
+
+
+def test_admin_pages_pass_axe_in_the_dark_theme_too(new_context, live_server, csp_violations):
+    """Staff whose system asks for a dark theme get the admin's dark colours."""
+    site = _records()
+    SuperuserFactory(username="redaktion")
+    page = new_context(color_scheme="dark").new_page()
+    admin_login(page, live_server.url, "redaktion")
+    found = []
+    for path in [
+        "/admin/",
+        reverse("admin:vacancies_site_changelist"),
+        reverse("admin:vacancies_site_change", args=[site.pk]),
+        reverse("admin:vacancies_site_history", args=[site.pk]),
+        reverse("admin:vacancies_site_export"),
+        reverse("admin:vacancies_dashboard"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        for violation in _axe_without_its_own_styles(page, csp_violations):
+            found.append(f"{path}: {violation['id']} at {violation['targets']}")
+    save_screenshot(page, "admin-dashboard-dark")
+    assert not found, "\n".join(found)
