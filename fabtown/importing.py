@@ -74,6 +74,8 @@ class FormulaSafeResource(resources.ModelResource):
     """
 
     # Labels of the columns that are no model field (the model's verbose names name the rest).
+    # The import preview's table keeps the file's own headers: the library reads each row's
+    # values by them (Result.append_invalid_row).
     column_labels: dict = {}
 
     @classmethod
@@ -89,10 +91,6 @@ class FormulaSafeResource(resources.ModelResource):
             except (AttributeError, FieldDoesNotExist):
                 return column_name
         return f"{capfirst(label)} ({column_name})"
-
-    def get_diff_headers(self):
-        # the import preview's table
-        return [self.column_label(field.column_name) for field in self.get_import_fields()]
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
