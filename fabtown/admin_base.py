@@ -10,6 +10,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from fabtown import privacy
+from fabtown.history import ReadableHistoryHelper
 from fabtown.maps import MapWidget
 
 
@@ -124,6 +125,9 @@ class PrivateFieldsAdminMixin:
             self.log_change(request, record, logged)
         self.message_user(request, done(len(records)))
         return None
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """The history's list of changes, without hidden fields, and who made each change."""

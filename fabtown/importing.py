@@ -17,10 +17,13 @@ from django.db.models import CharField, TextField
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 
 from fabtown import geo
 from fabtown.spreadsheets import neutralise_formula, restore_formula_text
@@ -70,6 +73,25 @@ class FormulaSafeResource(resources.ModelResource):
     "+", "-", "@" pass), and it turns every cell into a string, None into "None".
     """
 
+    # Labels of the columns that are no model field (the model's verbose names name the rest).
+    # The import preview's table keeps the file's own headers: the library reads each row's
+    # values by them (Result.append_invalid_row).
+    column_labels: dict = {}
+
+    @classmethod
+    def column_label(cls, column_name: str) -> str:
+        """The column as staff read it on the import and export pages: the model field's
+        verbose name ("Fläche (m²)"), with the column's key, which the file's header keeps
+        (stable for round trips, scripts and other languages): "Fläche (m²) (floor_area_m2)"."""
+        label = cls.column_labels.get(column_name)
+        if label is None:
+            field = cls.fields.get(column_name)
+            try:
+                label = cls._meta.model._meta.get_field(field.attribute or column_name).verbose_name
+            except (AttributeError, FieldDoesNotExist):
+                return column_name
+        return f"{capfirst(label)} ({column_name})"
+
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         if isinstance(field.widget, _NOT_TEXT):
@@ -117,6 +139,11 @@ GEOMETRY_COLUMNS = ("wkt", "WKT", "geometry")
 
 class LocationColumnsMixin(FormulaSafeResource):
     """Reads a point from longitude/latitude, easting_25832/northing_25832 or a WKT column."""
+
+    column_labels = {
+        "longitude": gettext_lazy("longitude (WGS84)"),
+        "latitude": gettext_lazy("latitude (WGS84)"),
+    }
 
     # Numbers formatted here (a western longitude keeps its minus sign).
     longitude = fields.Field(column_name="longitude", readonly=True, widget=widgets.FloatWidget())
@@ -170,6 +197,32 @@ class LocationColumnsMixin(FormulaSafeResource):
         return geo.check_geometry(point, geom_type="POINT")
 
 
+def _column_label(resource, column_name: str) -> str:
+    label = getattr(resource, "column_label", None)
+    return label(column_name) if label else column_name
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export page's column boxes with the columns' names (the library makes "Floor Area
+    M2" of the field name)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return _column_label(resource, field.column_name if field else field_name)
+
+
+def _labelled_fields_list(context, resource_classes) -> None:
+    """The import and export pages' list of the file's columns, as staff read them (the
+    library lists one entry per resource class, in their order)."""
+    if context and "fields_list" in context:
+        context["fields_list"] = [
+            (name, [_column_label(resource, column) for column in columns])
+            for resource, (name, columns) in zip(
+                resource_classes, context["fields_list"], strict=True
+            )
+        ]
+
+
 class KeepGoodRowsImportMixin(ImportExportMixin):
     """Offer to import the valid rows even when some rows are invalid.
 
@@ -184,12 +237,20 @@ class KeepGoodRowsImportMixin(ImportExportMixin):
         # every staff member unless told otherwise, read-only staff included.)
         return self.has_add_permission(request) and self.has_change_permission(request)
 
+    export_form_class = LabelledExportForm
+
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        _labelled_fields_list(context, self.get_export_resource_classes(request))
+        return context
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
+        _labelled_fields_list(context, self.get_import_resource_classes(request))
         result = context.get("result") if context else None
         if (
             result is not None

@@ -32,7 +32,15 @@ class MapWidget(LeafletAdminWidget):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["fabtown/leaflet-icons.js", "fabtown/map-widget.js"])
+        # leaflet-draw-locale.js translates Leaflet.draw's toolbar before map-widget.js draws
+        # the map.
+        return super().media + forms.Media(
+            js=[
+                "fabtown/leaflet-icons.js",
+                "fabtown/leaflet-draw-locale.js",
+                "fabtown/map-widget.js",
+            ]
+        )
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

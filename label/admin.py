@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fabtown import privacy
+from fabtown import numbers, privacy
 from fabtown.admin_base import DomainAdmin
 from fabtown.spreadsheets import neutralise_formula
 from label.criteria import check_label_criteria, fee_tier_for
@@ -239,7 +239,7 @@ class LabelApplicationAdmin(DomainAdmin):
         tier = fee_tier_for(employees=application.company_size or 0)
         if tier is None:
             return "–"
-        return f"{formats.number_format(tier.monthly_fee_eur, 2, use_l10n=True)} € ({tier.name})"
+        return f"{numbers.money(tier.monthly_fee_eur)} ({tier.name})"
 
     @admin.display(description=_("profile"))
     def profile_links(self, application: LabelApplication) -> str:

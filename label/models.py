@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fabtown import geo, privacy
+from fabtown import geo, numbers, privacy
 from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
@@ -56,7 +56,7 @@ class FeeTier(models.Model):
 
     def __str__(self) -> str:
         upper = self.max_employees if self.max_employees is not None else "∞"
-        return f"{self.name} ({self.min_employees}–{upper}: {self.monthly_fee_eur} €)"
+        return f"{self.name} ({self.min_employees}–{upper}: {numbers.money(self.monthly_fee_eur)})"
 
 
 class MembershipKind(models.TextChoices):

@@ -19,11 +19,11 @@ import segno
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Intersection
 from django.contrib.gis.geos import GEOSGeometry, Polygon
-from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from fabtown import numbers
 from vacancies.models import SearchArea, Site
 from vacancies.selectors.consent import ContactRoute, public_contact_route
 
@@ -138,13 +138,13 @@ def expose_facts(site: Site) -> list[tuple[str, str]]:
     """(label, value) of every figure the public may see, in the order of the exposé."""
     facts = [(_("Kind of site"), site.get_kind_display()), (_("Status"), site.get_status_display())]
     if site.floor_area_m2:
-        facts.append((_("Floor area"), f"{floatformat(site.floor_area_m2, '-1')} m²"))
+        facts.append((_("Floor area"), numbers.area(site.floor_area_m2)))
     if site.is_ground_floor is not None:
         facts.append((_("Ground floor"), _yes_no(site.is_ground_floor)))
     if site.has_shop_window is not None:
         facts.append((_("Shop window"), _yes_no(site.has_shop_window)))
     if site.rent_is_public and site.rent_eur_per_month is not None:
-        facts.append((_("Rent per month"), f"{floatformat(site.rent_eur_per_month, 2)} €"))
+        facts.append((_("Rent per month"), numbers.money(site.rent_eur_per_month)))
     if site.available_from:
         facts.append((_("Available from"), formats.date_format(site.available_from)))
     forms = site.suitable_forms.all()

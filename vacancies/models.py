@@ -297,7 +297,9 @@ class SiteStatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.site}: {self.from_status or '–'} → {self.to_status}"
+        # the statuses' names, as the admin shows them (its inline titles each row with this)
+        before = self.get_from_status_display() or "—"
+        return f"{self.site}: {before} → {self.get_to_status_display()}"
 
 
 class InterimUse(models.Model):

@@ -43,6 +43,7 @@ from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from fabtown import numbers
 from vacancies.models import SiteStatus, SpaceRequestStatus
 
 AREA_TOLERANCE = Decimal("0.15")
@@ -266,15 +267,11 @@ def near_misses_for_site(*, site, limit: int = 10, on: datetime.date | None = No
 
 def _number(value) -> str:
     """85 → „85“, 85.5 → „85,5“, 1200 → „1.200“ in German."""
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 1
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return numbers.number(value)
 
 
 def _money(value) -> str:
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 2
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return numbers.number(value, 0 if Decimal(value) == Decimal(value).to_integral_value() else 2)
 
 
 def _range(low, high) -> str:
