@@ -234,7 +234,10 @@ ANSWER_CACHE_MAX_BYTES = env_int("ANSWER_CACHE_MAX_MB", default=64) * 1024 * 102
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first (makemessages writes to the first path). Second: formal German ("Sie")
+# for django-allauth's own strings, kept out of locale/ so that makemessages leaves them alone;
+# either path wins over allauth's catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "fabtown" / "translation_overrides" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
