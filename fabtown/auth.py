@@ -32,6 +32,13 @@ def login_name(request: HttpRequest, credentials: dict | None) -> str:
     return str(name).strip().lower()
 
 
+def user_display(user) -> str:
+    """How allauth names an account on its pages and in its e-mails ("Erfolgreich als …
+    angemeldet"): the person's name where the account has one, else the e-mail address they sign
+    in with. Never the user name: allauth generates it ("walk-220050"), nobody chose it."""
+    return user.get_full_name().strip() or user.email or _("your account")
+
+
 def locked_out(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:
