@@ -25,6 +25,7 @@ from label.models import LabelDecision
 from tests.factories import (
     ApplicantFactory,
     LabelApplicationFactory,
+    MeasureFactory,
     MembershipFactory,
     SiteFactory,
     SpaceRequestFactory,
@@ -367,3 +368,48 @@ def test_the_english_e_mails_greet_and_sign_in_english(client):
     (message,) = mail.outbox
     assert message.body.startswith("Hello,\n")
     assert message.body.rstrip().endswith("Kind regards\nFabTown Bochum")
+
+
+# --- Plurals ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "german"),
+    [(1, "sie werden 1 Tag nach Ablauf"), (2, "sie werden 2 Tage nach Ablauf")],
+)
+def test_the_space_request_confirmation_counts_the_retention_days_in_real_plurals(days, german):
+    CadastreSettings.objects.update_or_create(pk=1, defaults={"request_retention_days": days})
+    space_request_create(
+        data={"title": "Siebdruck", "contact_email": "a@example.org"}, by=None, source="public_form"
+    )
+    (message,) = mail.outbox
+    assert german in " ".join(message.body.split())
+
+
+@pytest.mark.parametrize(
+    ("measures", "german"),
+    [(1, "von 1 Maßnahme in Umsetzung"), (2, "von 2 Maßnahmen in Umsetzung")],
+)
+def test_the_home_page_counts_the_measures_in_real_plurals(client, measures, german):
+    MeasureFactory.create_batch(measures)
+    assert german in _visible_text(client.get(reverse("home")))
+
+
+@pytest.mark.parametrize(
+    ("members", "german"),
+    [
+        (1, "1 Mitgliedschaft wurde um ein Jahr verlängert."),
+        (2, "2 Mitgliedschaften wurden um ein Jahr verlängert."),
+    ],
+)
+def test_renewing_memberships_in_the_admin_counts_in_real_plurals(
+    superuser, client, members, german
+):
+    memberships = MembershipFactory.create_batch(members)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:label_membership_changelist"),
+        {"action": "renew", "_selected_action": [m.pk for m in memberships]},
+        follow=True,
+    )
+    assert german in [str(message) for message in response.context["messages"]]
