@@ -25,13 +25,16 @@ from label.models import LabelDecision
 from tests.factories import (
     ApplicantFactory,
     LabelApplicationFactory,
+    MatchingSpaceRequestFactory,
     MeasureFactory,
     MembershipFactory,
+    ProductionFormFactory,
     SiteFactory,
     SpaceRequestFactory,
     UserFactory,
 )
 from vacancies.models import CadastreSettings
+from vacancies.services.matching import match_notifications_send
 from vacancies.services.space_requests import space_request_create, space_requests_send_reminders
 from vacancies.services.verification import site_report_create, verification_digest_send
 
@@ -286,6 +289,13 @@ def test_the_password_reset_e_mail_names_no_user_name(client):
     assert "Anmeldename" not in message.body
 
 
+def test_a_password_reset_for_an_unknown_address_answers_politely(client):
+    client.post(reverse("account_reset_password"), {"email": "fremd@example.org"})
+    (message,) = mail.outbox
+    _assert_written_properly(message, greeting="Guten Tag,")
+    assert message.subject == "[FabTown Bochum] Unbekanntes Konto"
+
+
 def test_allauth_s_e_mails_greet_a_named_account_by_name(client):
     user = ApplicantFactory(email="anna@example.org", first_name="Anna", last_name="Berg")
     client.post(reverse("account_reset_password"), {"email": user.email})
@@ -347,6 +357,20 @@ def test_space_request_e_mails_greet_by_name_or_neutrally_and_sign_as_the_office
     office = "Wirtschaftsförderung – FabTown Bochum"
     _assert_written_properly(confirmation, greeting="Guten Tag Jana Berg,", signed=office)
     _assert_written_properly(reminder, greeting="Guten Tag,", signed=office)
+
+
+def test_a_match_e_mail_greets_the_requester_by_name():
+    MatchingSpaceRequestFactory(
+        contact_name="Max Suchender", floor_area_min_m2=60, floor_area_max_m2=100,
+        notify_matches=True, max_rent_eur_per_month=1000,
+    )  # fmt: skip
+    site = SiteFactory(floor_area_m2=80, rent_eur_per_month=900)
+    site.suitable_forms.set([ProductionFormFactory(code="food", name="Lebensmittel")])
+    assert match_notifications_send(site=site) == 1
+    (message,) = mail.outbox
+    _assert_written_properly(
+        message, greeting="Guten Tag Max Suchender,", signed="Wirtschaftsförderung – FabTown Bochum"
+    )
 
 
 def test_the_office_s_digest_and_feedback_notice_greet_and_sign(settings):
@@ -413,3 +437,20 @@ def test_renewing_memberships_in_the_admin_counts_in_real_plurals(
         follow=True,
     )
     assert german in [str(message) for message in response.context["messages"]]
+
+
+def test_every_model_has_a_real_german_plural_for_the_admin_s_counts():
+    """The admin counts with the model's names ("1 Fläche", "2 Flächen gelöscht")."""
+    from django.apps import apps
+
+    same_in_both = {"Gebäude", "Einstellungen des Leerstandskatasters", "Label-Einstellungen"}
+    apps_of_ours = {"fabtown", "producers", "vacancies", "measures", "label", "region"}
+    with translation.override("de"):
+        names = {
+            (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
+            for model in apps.get_models()
+            if model._meta.app_label in apps_of_ours
+            and not model.__name__.startswith("Historical")
+            and not model._meta.auto_created
+        }
+    assert [pair for pair in names if pair[0] == pair[1] and pair[0] not in same_in_both] == []
