@@ -257,6 +257,7 @@ def _assert_written_properly(message, *, greeting: str, signed: str = "FabTown B
     assert "Benutzer" not in body and "walk-" not in body
     assert _informal_words(message.subject + "\n" + body) == []
     assert body.rstrip().endswith(f"Mit freundlichen Grüßen\n{signed}")
+    assert "\n\n\n" not in body  # paragraphs apart by one empty line
 
 
 def test_the_sign_up_confirmation_greets_neutrally_and_says_sie(client):
