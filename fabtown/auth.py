@@ -4,6 +4,7 @@ process, and locks that pair out for a while once the limit is reached."""
 
 from allauth.core.ratelimit import consume_or_429
 from django.contrib import admin
+from django.contrib.auth.models import AbstractUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,13 @@ def login_name(request: HttpRequest, credentials: dict | None) -> str:
         or ""
     )
     return str(name).strip().lower()
+
+
+def user_display(user: AbstractUser) -> str:
+    """How allauth names an account on its pages and in its e-mails ("Erfolgreich als …
+    angemeldet"): the person's name where the account has one, else the e-mail address they sign
+    in with. Never the user name: allauth generates it ("walk-220050"), nobody chose it."""
+    return user.get_full_name().strip() or user.email or _("your account")
 
 
 def locked_out(

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fabtown.fields import BoundedTextField
 from fabtown.storage import private_storage
@@ -19,7 +20,8 @@ class AccessibilityFeedback(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("accessibility feedback")
-        verbose_name_plural = _("accessibility feedback")
+        # The same English word, but German counts: "2 Rückmeldungen zur Barrierefreiheit".
+        verbose_name_plural = pgettext_lazy("plural", "accessibility feedback")
 
     def __str__(self) -> str:
         return self.message[:60]

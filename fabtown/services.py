@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from fabtown.models import AccessibilityFeedback
@@ -15,8 +16,7 @@ def accessibility_feedback_submit(
     feedback = AccessibilityFeedback.objects.create(message=message, page=page, email=email)
     send_mail(
         subject=_("Accessibility feedback on FabTown Bochum"),
-        message=_("A new report is waiting in the admin (accessibility feedback no. %(id)s).")
-        % {"id": feedback.pk},
+        message=render_to_string("fabtown/email/accessibility_feedback.txt", {"id": feedback.pk}),
         from_email=None,
         recipient_list=[settings.FEEDBACK_EMAIL],
     )

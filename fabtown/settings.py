@@ -205,6 +205,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "label:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# --- German wording (issue 12): how allauth names an account on pages and in e-mails: the
+# person's name or their e-mail address, never the user name allauth generates ("walk-220050").
+ACCOUNT_USER_DISPLAY = "fabtown.auth.user_display"
+# ---
 # Submitting a label application: at most this many per account and hour.
 LABEL_SUBMISSIONS_PER_HOUR = env_int("LABEL_SUBMISSIONS_PER_HOUR", default=10)
 # Reports through the accessibility feedback form per client address: (count, seconds).
@@ -234,7 +238,10 @@ ANSWER_CACHE_MAX_BYTES = env_int("ANSWER_CACHE_MAX_MB", default=64) * 1024 * 102
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first (makemessages writes to the first path). Second: formal German ("Sie")
+# for django-allauth's own strings, kept out of locale/ so that makemessages leaves them alone;
+# either path wins over allauth's catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "fabtown" / "translation_overrides" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -299,6 +306,9 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", default=CONTACT_EMAIL)
 # Told (without personal data) when an application is submitted.
 LABEL_BOARD_EMAIL = env_str("LABEL_BOARD_EMAIL", default=CONTACT_EMAIL)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="FabTown Bochum <noreply@example.org>")
+# A bare address from the environment still shows as "FabTown Bochum" in the inbox.
+if "<" not in DEFAULT_FROM_EMAIL:
+    DEFAULT_FROM_EMAIL = f"FabTown Bochum <{DEFAULT_FROM_EMAIL}>"
 # Every e-mail goes through fabtown.mail: a mail server that is down is logged and never turns
 # a saved submission into an error page. EMAIL_BACKEND names the backend that delivers.
 # With the task queue (below) each message becomes a job in the sender's transaction, and the

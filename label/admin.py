@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fabtown import numbers, privacy
@@ -365,7 +365,15 @@ class MembershipAdmin(DomainAdmin):
                 renewed += 1
             except ValidationError as error:
                 self.message_user(request, f"{membership}: {error.messages[0]}", messages.ERROR)
-        self.message_user(request, gettext("%(count)s renewed for one year.") % {"count": renewed})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s membership was renewed for one year.",
+                "%(count)s memberships were renewed for one year.",
+                renewed,
+            )
+            % {"count": renewed},
+        )
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.treasurer_export)

@@ -187,6 +187,23 @@ def test_the_public_page_shows_the_rate_against_the_reserve_and_the_count_date(c
     assert "01.01.2020" in page
 
 
+def test_the_public_page_says_1_vacant_unit_and_1_vacancy_in_the_singular(client):
+    from vacancies.models import VacancySurvey
+
+    _world(sites=1)
+    VacancySurvey.objects.create(territory="Innenstadt", vacant=1, surveyed_on=D(2019, 5, 1),
+                                 source="Zählung")  # fmt: skip
+    VacancySurvey.objects.create(territory="Innenstadt", vacant=2, surveyed_on=D(2018, 5, 1),
+                                 source="Zählung")  # fmt: skip
+    page = client.get(PUBLIC_PAGE).content.decode()
+    assert "Stadtweit steht 1 von 2.000 Gewerbeeinheiten leer" in page
+    assert "Innenstadt: 1 Leerstand (Zählung)" in page
+    assert "Innenstadt: 2 Leerstände (Zählung)" in page
+    english = client.get("/en/sites/statistics/").content.decode()
+    assert "City-wide: 1 of 2,000 commercial units is vacant" in english
+    assert "Innenstadt: 1 vacancy (Zählung)" in english
+
+
 def test_the_public_page_exists_in_english(client):
     _world()
     assert client.get("/en/sites/statistics/").status_code == 200

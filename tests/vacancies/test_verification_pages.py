@@ -198,7 +198,7 @@ def test_the_dashboard_lists_overdue_sites_by_age_and_open_reports(client, edito
     assert '<td class="days-overdue">310</td>' in body
     assert "Jetzt ein Friseur" in body and "Café Husemannplatz" in body
     assert "<strong>2</strong> Einträge zur Überprüfung fällig" in body
-    assert "<strong>1</strong> offene Meldungen von der Straße" in body
+    assert "<strong>1</strong> offene Meldung von der Straße" in body  # a real singular
     assert "Erika" not in body  # no owner data on the working list
 
 

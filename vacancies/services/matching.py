@@ -155,6 +155,7 @@ def _send_match_email(*, site: Site, match: Match) -> bool:
         reasons = [_public_reason_text(site, reason) for reason in match.reasons]
         context = {
             "title": wanted["title"],
+            "contact_name": wanted.get("contact_name") or "",
             "site_name": site.name,
             "score": match.score,
             "reasons": [text for text in reasons if text],
