@@ -35,6 +35,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: its ready() registers the translated content fields (see below).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -238,6 +240,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+
+# --- English content beside the German (django-modeltranslation, issue 12) ----------------
+# The content the platform defines (categories, forms of production, search areas, the
+# measures, fee tiers) keeps one table with a `_de` and an `_en` column per translated field
+# (`<app>/translation.py`); `name`/`title` read the active language and fall back to German
+# where the English text is missing. German is also what the seed and staff write first.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_LANGUAGES = ("de", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
