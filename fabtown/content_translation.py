@@ -10,12 +10,13 @@ a `HistoricalRecords()` declared on the model class would be built before modelt
 `_de`/`_en`, so the history would miss both languages.
 """
 
+import copy
 from typing import Any
 
 import simple_history
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation.translator import NotRegistered, TranslationOptions, translator
@@ -42,6 +43,20 @@ def register(
     translator.register(model, options)
     if history is not None:
         simple_history.register(model, **history)
+        _history_fields_not_unique(model.history.model)
+
+
+def _history_fields_not_unique(history_model: type[models.Model]) -> None:
+    """simple-history makes a unique field of the history plain and indexed, but a translation
+    field describes itself (migrations) by its original field, which is still unique: the
+    history table would refuse a second version of the same name. Give it a plain original."""
+    for field in history_model._meta.fields:
+        original = getattr(field, "translated_field", None)
+        if original is not None and original.unique:
+            plain = copy.copy(original)
+            plain._unique = False
+            plain.db_index = True
+            field.translated_field = plain
 
 
 def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
@@ -58,5 +73,7 @@ def localized(field: str, language: str | None = None) -> Coalesce:
     language = (language or get_language() or SOURCE_LANGUAGE)[:2]
     german = F(f"{field}_{SOURCE_LANGUAGE}")
     if language == SOURCE_LANGUAGE or language not in CONTENT_LANGUAGES:
-        return Coalesce(german, Value(""))
-    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), german, Value(""))
+        return Coalesce(german, Value(""), output_field=TextField())
+    return Coalesce(
+        NullIf(F(f"{field}_{language}"), Value("")), german, Value(""), output_field=TextField()
+    )

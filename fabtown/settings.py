@@ -19,6 +19,7 @@ from fabtown.env import (
     env_str,
     media_storages,
 )
+from fabtown.language_labels import localized_verbose_name
 from fabtown.security import media_sources, source_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's language: ?lang=, then Accept-Language, then German (issue 12).
+    "fabtown.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -249,6 +252,8 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_LANGUAGES = ("de", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+# "Name (Deutsch)" / "Name (Englisch)" on the admin's forms instead of "name [de]".
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = localized_verbose_name
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
