@@ -6,14 +6,17 @@ import shutil
 from collections import Counter
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fabtown.content_translation import translated_fields
+from fabtown.roles import EDITORS, ensure_staff_groups
 from label.models import FeeTier
 from measures.models import Actor, Measure, TargetGroup, ThematicField
 from producers.models import ProductCategory, ProductionForm
@@ -23,6 +26,7 @@ from tests.factories import (
     ProductCategoryFactory,
     ProductionFormFactory,
     SearchAreaFactory,
+    StaffFactory,
     SuperuserFactory,
 )
 from vacancies.models import SearchArea
@@ -126,6 +130,25 @@ def test_cached_pages_keep_their_language(client):
     for _ in range(2):
         assert "Food" not in client.get("/produzenten/").text
         assert "Food" in client.get("/en/producers/").text
+
+
+def test_an_api_write_in_english_changes_the_english_text_and_creating_needs_german():
+    category = _category("Lebensmittel")
+    ensure_staff_groups()
+    editor = StaffFactory(groups=[Group.objects.get(name=EDITORS)])
+    staff = APIClient()
+    staff.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    url = f"{CATEGORIES_API}{category.slug}/?lang=en"
+    assert staff.patch(url, {"name": "Food"}, format="json").status_code == 200
+    category.refresh_from_db()
+    assert (category.name_de, category.name_en) == ("Lebensmittel", "Food")
+    new = {"name": "Clothing", "slug": "clothing", "position": 3}
+    refused = staff.post(f"{CATEGORIES_API}?lang=en", new, format="json")
+    assert refused.status_code == 400
+    assert not ProductCategory.objects.filter(slug="clothing").exists()
+    created = staff.post(CATEGORIES_API, {**new, "name": "Kleidung"}, format="json")
+    assert created.status_code == 201
+    assert ProductCategory.objects.get(slug="clothing").name_de == "Kleidung"
 
 
 def test_the_search_area_geojson_names_follow_the_language():
