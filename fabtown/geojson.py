@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
+from fabtown.content_translation import localized, translated_fields
+
 
 def feature_collection(
     queryset: QuerySet, *, geometry: str, properties: dict[str, str], precision: int = 6
@@ -19,6 +21,7 @@ def feature_collection(
     `properties` maps a property name to a column (or annotation) of the queryset. Rows
     without a geometry are left out.
     """
+    queryset, properties = _localized_properties(queryset, properties)
     columns = [geometry, *properties.values()]
     inner_sql, params = queryset.values(*columns).query.sql_with_params()
     quote = connection.ops.quote_name
@@ -42,6 +45,19 @@ def feature_collection(
     with connection.cursor() as cursor:
         cursor.execute(sql, [precision, *params])
         return cursor.fetchone()[0]
+
+
+def _localized_properties(
+    queryset: QuerySet, properties: dict[str, str]
+) -> tuple[QuerySet, dict[str, str]]:
+    """Translated texts (a search area's name) in the active language, else German: the SQL
+    above reads plain columns, where modeltranslation's fallback does not reach."""
+    translated = set(translated_fields(queryset.model)) & set(properties.values())
+    if not translated:
+        return queryset, properties
+    shown = {column: f"{column}_shown" for column in translated}
+    queryset = queryset.annotate(**{shown[column]: localized(column) for column in translated})
+    return queryset, {name: shown.get(column, column) for name, column in properties.items()}
 
 
 EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'

@@ -19,6 +19,7 @@ from fabtown.env import (
     env_str,
     media_storages,
 )
+from fabtown.language_labels import localized_verbose_name
 from fabtown.security import media_sources, source_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: its ready() registers the translated content fields (see below).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's language: ?lang=, then Accept-Language, then German (issue 12).
+    "fabtown.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -245,6 +250,17 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "fabtown" / "translation_overrid
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+
+# --- English content beside the German (django-modeltranslation, issue 12) ----------------
+# The content the platform defines (categories, forms of production, search areas, the
+# measures, fee tiers) keeps one table with a `_de` and an `_en` column per translated field
+# (`<app>/translation.py`); `name`/`title` read the active language and fall back to German
+# where the English text is missing. German is also what the seed and staff write first.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_LANGUAGES = ("de", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+# "Name (Deutsch)" / "Name (Englisch)" on the admin's forms instead of "name [de]".
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = localized_verbose_name
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown import numbers, privacy
 from fabtown.admin_base import DomainAdmin
+from fabtown.admin_translation import TranslatedDomainAdmin
 from fabtown.spreadsheets import neutralise_formula
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import DecisionForm
@@ -327,7 +328,7 @@ class LabelApplicationAdmin(DomainAdmin):
 
 
 @admin.register(FeeTier)
-class FeeTierAdmin(DomainAdmin):
+class FeeTierAdmin(TranslatedDomainAdmin):
     list_display = ["name", "min_employees", "max_employees", "monthly_fee_eur"]
 
 

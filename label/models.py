@@ -35,7 +35,8 @@ class FeeTier(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(MIN_MONTHLY_FEE), MaxValueValidator(MAX_MONTHLY_FEE)],
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, once the English fields exist (see
+    # fabtown/content_translation.py)
 
     class Meta:
         ordering = ["min_employees"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from fabtown.admin_base import DomainAdmin
+from fabtown.admin_translation import TranslatedAdmin, TranslatedDomainAdmin
 from measures.models import Actor, BestPractice, Measure, TargetGroup, ThematicField
 
 
@@ -12,23 +12,23 @@ class BestPracticeInline(admin.TabularInline):
 
 
 @admin.register(ThematicField)
-class ThematicFieldAdmin(admin.ModelAdmin):
+class ThematicFieldAdmin(TranslatedAdmin):
     list_display = ["code", "title", "group"]
     list_filter = ["group"]
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+class ActorAdmin(TranslatedAdmin):
+    search_fields = ["name_de", "name_en"]
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+class TargetGroupAdmin(TranslatedAdmin):
+    search_fields = ["name_de", "name_en"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(DomainAdmin):
+class MeasureAdmin(TranslatedDomainAdmin):
     list_display = [
         "code", "title", "field_code", "personnel_cost", "material_cost", "time_horizon",
         "implementation_status",
@@ -40,7 +40,10 @@ class MeasureAdmin(DomainAdmin):
         "time_horizon_min", "time_horizon_max", "actors", "target_groups",
     ]  # fmt: skip
     list_select_related = ["thematic_field"]
-    search_fields = ["code", "title", "description", "problem", "solution"]
+    search_fields = [
+        "code", "title_de", "title_en", "description_de", "description_en", "problem_de",
+        "problem_en", "solution_de", "solution_en",
+    ]  # fmt: skip
     filter_horizontal = ["target_groups", "actors", "interactions"]
     inlines = [BestPracticeInline]
 

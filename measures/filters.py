@@ -43,6 +43,13 @@ class MeasureFilter(ChoicesReadOnceMixin, django_filters.FilterSet):
         model = Measure
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sorted by name in the request's language: the querysets above were made at import,
+        # when modeltranslation fixed their ordering to German.
+        self.filters["actor"].queryset = Actor.objects.all()
+        self.filters["target_group"].queryset = TargetGroup.objects.all()
+
     _PREFIXES = {"personnel": "personnel_cost", "material": "material_cost", "time": "time_horizon"}
 
     def filter_level(self, queryset, name, level):

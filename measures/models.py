@@ -1,7 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from fabtown.fields import BoundedTextField, WebURLField
 from fabtown.validation import run_checks
@@ -213,7 +212,8 @@ class Measure(models.Model):
     responsible_office = models.CharField(_("responsible office"), max_length=200, blank=True)
     staff_notes = BoundedTextField(_("notes for staff"), max_length=10000, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[target_groups, actors])
+    # history: registered in translation.py, once the English fields exist (see
+    # fabtown/content_translation.py)
     objects = MeasureQuerySet.as_manager()
 
     class Meta:

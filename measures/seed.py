@@ -1,7 +1,7 @@
 from collections import Counter
 from pathlib import Path
 
-from fabtown.seeding import create_missing, read_json
+from fabtown.seeding import create_missing, fill_missing_english, read_json, read_json_parts
 from measures.models import Actor, BestPractice, Measure, TargetGroup, ThematicField
 from measures.ratings import parse_costs, parse_time_horizon
 
@@ -35,8 +35,17 @@ def _rating_fields(entry: dict) -> dict:
     }
 
 
+def _by_german_name(model: type[Actor | TargetGroup], name: str) -> Actor | TargetGroup:
+    instance = model.objects.filter(name_de=name).first()
+    return instance or model.objects.create(name_de=name)
+
+
 def load_catalogue(report: Counter) -> None:
     data = read_json(DATA / "catalogue.json")
+    # English texts by code and German name (measures/data/catalogue.en/*.json, merged)
+    english = read_json_parts(DATA / "catalogue.en")
+    english_fields = english.get("thematic_fields", {})
+    english_measures = english.get("measures", {})
     fields = {}
     for position, entry in enumerate(data["thematic_fields"]):
         fields[entry["code"]], _ = create_missing(
@@ -49,6 +58,7 @@ def load_catalogue(report: Counter) -> None:
                 "introduction": entry["introduction"],
                 "position": position,
             },
+            english=english_fields.get(entry["code"]),
         )
 
     created_measures: dict[str, Measure] = {}
@@ -56,14 +66,20 @@ def load_catalogue(report: Counter) -> None:
         field_code = entry["code"].rsplit(".", 1)[0]
         values = {name: entry[name] for name in _TEXT_FIELDS}
         values.update(_rating_fields(entry), thematic_field=fields[field_code], position=position)
-        measure, created = create_missing(report, Measure, {"code": entry["code"]}, values)
+        measure, created = create_missing(
+            report,
+            Measure,
+            {"code": entry["code"]},
+            values,
+            english=english_measures.get(entry["code"]),
+        )
         if not created:
             continue
         created_measures[entry["code"]] = measure
         measure.target_groups.set(
-            [TargetGroup.objects.get_or_create(name=name)[0] for name in entry["target_groups"]]
+            [_by_german_name(TargetGroup, name) for name in entry["target_groups"]]
         )
-        measure.actors.set([Actor.objects.get_or_create(name=name)[0] for name in entry["actors"]])
+        measure.actors.set([_by_german_name(Actor, name) for name in entry["actors"]])
         for bp_position, practice in enumerate(entry["best_practices"]):
             best_practice = BestPractice(
                 measure=measure,
@@ -83,3 +99,11 @@ def load_catalogue(report: Counter) -> None:
             created_measures[entry["code"]].interactions.set(
                 [by_code[code] for code in entry["interactions"]]
             )
+
+    # Actors and target groups exist once a measure names them; their English names are
+    # filled on every load, also for measures loaded before the English files existed.
+    for model, section in ((Actor, "actors"), (TargetGroup, "target_groups")):
+        for name, english_name in english.get(section, {}).items():
+            instance = model.objects.filter(name_de=name).first()
+            if instance is not None:
+                fill_missing_english(report, instance, {"name": english_name})

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from fabtown.admin_base import DomainAdmin
+from fabtown.admin_translation import TranslatedAdmin, TranslatedDomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin, LookupWidget
 from producers.models import Producer, ProducerPhoto, ProductCategory, ProductionForm
 from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
@@ -57,16 +58,16 @@ class ProducerResource(LocationColumnsMixin):
 
 
 @admin.register(ProductionForm)
-class ProductionFormAdmin(admin.ModelAdmin):
+class ProductionFormAdmin(TranslatedAdmin):
     list_display = ["name", "code", "position"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(DomainAdmin):
+class ProductCategoryAdmin(TranslatedDomainAdmin):
     list_display = ["__str__", "slug", "position"]
     list_filter = ["parent"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_de", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["parent"]
 

@@ -53,7 +53,8 @@ class ProductCategory(models.Model):
     )
     description = BoundedTextField(_("description"), max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    # history: registered in translation.py, once the English fields exist (see
+    # fabtown/content_translation.py)
 
     class Meta:
         ordering = ["position", "name"]

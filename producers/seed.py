@@ -1,7 +1,7 @@
 from collections import Counter
 from pathlib import Path
 
-from fabtown.seeding import create_missing, point, read_json
+from fabtown.seeding import create_missing, point, read_json, read_json_if_present
 from producers.models import Producer, ProductCategory, ProductionForm
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -38,12 +38,17 @@ _PRODUCER_FIELDS = [
 
 def load_taxonomy(report: Counter) -> None:
     data = read_json(DATA / "taxonomy.json")
+    # English names and descriptions by code and slug (producers/data/taxonomy.en.json)
+    english = read_json_if_present(DATA / "taxonomy.en.json")
+    english_forms = english.get("production_forms", {})
+    english_categories = english.get("product_categories", {})
     for position, form in enumerate(data["production_forms"]):
         create_missing(
             report,
             ProductionForm,
             {"code": form["code"]},
             {"name": form["name"], "description": form["description"], "position": position},
+            english=english_forms.get(form["code"]),
         )
     for position, group in enumerate(data["product_categories"]):
         parent, _ = create_missing(
@@ -51,6 +56,7 @@ def load_taxonomy(report: Counter) -> None:
             ProductCategory,
             {"slug": group["slug"]},
             {"name": group["name"], "position": position},
+            english=english_categories.get(group["slug"]),
         )
         for child_position, child in enumerate(group.get("children", [])):
             create_missing(
@@ -58,6 +64,7 @@ def load_taxonomy(report: Counter) -> None:
                 ProductCategory,
                 {"slug": child["slug"]},
                 {"name": child["name"], "parent": parent, "position": child_position},
+                english=english_categories.get(child["slug"]),
             )
 
 

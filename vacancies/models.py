@@ -48,7 +48,8 @@ class SearchArea(models.Model):
         default=False,
         help_text=_("Set when the boundary was drawn from a description, not surveyed."),
     )
-    history = HistoricalRecords()
+    # history: registered in translation.py, once the English fields exist (see
+    # fabtown/content_translation.py)
 
     class Meta:
         ordering = ["name"]

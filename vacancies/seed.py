@@ -2,7 +2,7 @@ import datetime
 from collections import Counter
 from pathlib import Path
 
-from fabtown.seeding import create_missing, geometry, point, read_json
+from fabtown.seeding import create_missing, geometry, point, read_json, read_json_if_present
 from producers.models import Producer, ProductionForm
 from vacancies.models import InterimUse, SearchArea, Site, VacancySurvey
 from vacancies.services import site_record_initial_status
@@ -30,6 +30,8 @@ def _date(value: str | None) -> datetime.date | None:
 def load_sites(report: Counter) -> None:
     data = read_json(DATA / "sites.json")
     forms = {f.code: f for f in ProductionForm.objects.all()}
+    # English texts by the German name of the search area (vacancies/data/search_areas.en.json)
+    english = read_json_if_present(DATA / "search_areas.en.json")
     for area in data["search_areas"]:
         create_missing(
             report,
@@ -44,6 +46,7 @@ def load_sites(report: Counter) -> None:
                 "area": geometry(area["area"]),
                 "area_is_approximate": True,
             },
+            english=english.get(area["name"]),
         )
 
     sites = {}

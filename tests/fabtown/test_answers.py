@@ -57,7 +57,7 @@ def test_a_change_in_the_admin_is_on_the_next_anonymous_page(client):
     staff = Client()
     staff.force_login(SuperuserFactory())
     change = reverse("admin:producers_productcategory_change", args=[category.pk])
-    data = {"name": "Röstkaffee", "slug": category.slug, "description": "", "position": 0}
+    data = {"name_de": "Röstkaffee", "slug": category.slug, "position": 0}
     assert staff.post(change, data).status_code == 302
     page = client.get(DIRECTORY).text
     assert "Röstkaffee" in page

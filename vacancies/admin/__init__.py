@@ -3,6 +3,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_base import DomainAdmin
+from fabtown.admin_translation import TranslatedDomainAdmin
 from fabtown.importing import KeepGoodRowsImportMixin, LocationColumnsMixin
 from producers.urban_admin import UrbanLocationAdminMixin, UrbanLocationListFilter
 from vacancies.admin.gis import GisAdminMixin
@@ -148,10 +149,10 @@ class SiteAdmin(
 
 
 @admin.register(SearchArea)
-class SearchAreaAdmin(DomainAdmin):
+class SearchAreaAdmin(TranslatedDomainAdmin):
     list_display = ["name", "production_type", "customer_frequency", "area_is_approximate"]
     list_filter = ["customer_frequency", "production_form", "area_is_approximate"]
-    search_fields = ["name", "production_type"]
+    search_fields = ["name_de", "name_en", "production_type_de", "production_type_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 

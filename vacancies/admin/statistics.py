@@ -36,7 +36,7 @@ class UnitCountAdmin(DomainAdmin):
     fields = ["search_area", "units", "counted_on", "source"]
     list_select_related = ["search_area"]
 
-    @admin.display(description=_("where"), ordering="search_area__name")
+    @admin.display(description=_("where"), ordering="search_area__name_de")
     def where(self, count: UnitCount) -> str:
         return str(count.search_area) if count.search_area else gettext("Bochum (whole city)")
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Cast, Concat, JSONObject
 from django.http import QueryDict
 from django.urls import reverse
 
+from fabtown.content_translation import localized
 from fabtown.geojson import feature_collection
 from producers.models import Producer
 from vacancies.filters import SiteFilter
@@ -30,8 +31,15 @@ def search_areas_of_site(*, key: str = "object") -> ArraySubquery:
     """Every search area whose polygon contains the site's point, ordered by name, as one
     array column of the site's own row: a list of {"name", "slug"} (key="object") or of slugs
     (key="slug"). A correlated subquery, so a list of sites costs no query per row."""
-    value = JSONObject(name="name", slug="slug") if key == "object" else F(key)
-    containing = SearchArea.objects.filter(area__contains=OuterRef("location")).order_by("name")
+    # The name in the active language, else German, in SQL: modeltranslation's own rewriting
+    # would select both languages' columns, which a subquery of one column cannot return.
+    name = localized("name")
+    value = {"object": JSONObject(name=name, slug="slug"), "name": name}.get(key, F(key))
+    containing = (
+        SearchArea.objects.rewrite(False)
+        .filter(area__contains=OuterRef("location"))
+        .order_by(localized("name"))
+    )
     return ArraySubquery(containing.values(item=value))
 
 
