@@ -225,8 +225,8 @@ def test_lists_keep_their_order_in_english(client):
 
 @pytest.fixture
 def english_seed(tmp_path, monkeypatch):
-    """The seed's German files with English files written here (the content helpers' real
-    files are not needed for the loader's behaviour)."""
+    """The seed's German files only; each test writes the English files it needs (the real
+    English files would hide what the loader does when one is missing)."""
     import label.seed
     import measures.seed
     import producers.seed
@@ -234,7 +234,9 @@ def english_seed(tmp_path, monkeypatch):
     for module in (producers.seed, measures.seed, label.seed):
         folder = tmp_path / module.__name__.split(".")[0]
         if module.DATA.is_dir():
-            shutil.copytree(module.DATA, folder)
+            shutil.copytree(
+                module.DATA, folder, ignore=shutil.ignore_patterns("*.en.json", "catalogue.en")
+            )
         folder.mkdir(exist_ok=True)
         monkeypatch.setattr(module, "DATA", folder)
     return tmp_path
