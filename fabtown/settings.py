@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "measures",
     "label",
     "region",
+    "search",  # issue 12: one search over producers, sites on offer and measures
 ]
 
 MIDDLEWARE = [
