@@ -60,6 +60,10 @@ class SearchWord(models.Model):
         indexes = [
             # trigram similarity (`%`, similarity()) of a typed word to every known word
             GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="search_word_trgm_idx"),
+            # the known words beginning with a letter (LIKE 'k%'), whatever the collation
+            models.Index(
+                fields=["word"], opclasses=["varchar_pattern_ops"], name="search_word_prefix_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,7 +33,9 @@ from search.models import Kind, SearchDocument, SearchWord
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 PAGE_SIZE = 10
-WORDS = re.compile(r"[^\W_]+")
+# Words of letters and digits; a measure's code ("4.2.1") stays one word, as PostgreSQL's parser
+# keeps it.
+WORDS = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
 # How like a known word a typed one must be to stand for it (pg_trgm's similarity, 0…1), and
 # how many known words one typed word may stand for.
 MIN_SIMILARITY = 0.35
@@ -73,7 +76,8 @@ def words_of(query: str) -> list[str]:
 
 
 def _tsquery(alternatives: list[list[str]]) -> SearchQuery:
-    # Only letters and digits reach the raw tsquery (WORDS), so its syntax cannot be injected.
+    # Only letters, digits and dots between digits reach the raw tsquery (WORDS), so its syntax
+    # cannot be injected.
     terms = ["(" + " | ".join(f"{word}:*" for word in words) + ")" for words in alternatives]
     return SearchQuery(" & ".join(terms), config="german", search_type="raw")
 
@@ -93,22 +97,29 @@ def _matching(query: SearchQuery, kinds: list[str]):
 
 
 def corrections(words: list[str]) -> list[list[tuple[str, str]]]:
-    """For each word, the known words most like it: [(word, as written), …] best first."""
+    """For each word, the known words most like it: [(word, as written), …] best first.
+
+    Like as a whole (trigram similarity, GIN index: "Kafee" → "Kaffee") or like in its
+    beginning, for compounds ("Kafee" → "Kaffeerösterei": the known word cut to the typed
+    word's length and one more letter); the latter only among words of the same first letter
+    (B-tree prefix index), as people seldom mistype the first one. Never the middle of a word:
+    "meister" does not become "Geigenbaumeister"."""
     table = SearchWord._meta.db_table
+    score = "greatest(similarity(word, t.w), similarity(left(word, length(t.w) + 1), t.w))"
     sql = f"""
-        SELECT typed.n, known.word, known.display
-        FROM unnest(%s::text[]) WITH ORDINALITY AS typed(word, n)
+        SELECT t.n, known.word, known.display
+        FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n)
         CROSS JOIN LATERAL (
-            SELECT word, display FROM {table}
-            WHERE word %% lower(typed.word) AND similarity(word, lower(typed.word)) >= %s
-            ORDER BY similarity(word, lower(typed.word)) DESC, length(word), word
+            SELECT word, display, {score} AS score FROM {table}
+            WHERE (word %% t.w OR word LIKE left(t.w, 1) || '%%') AND {score} >= %s
+            ORDER BY score DESC, length(word), word
             LIMIT %s
         ) AS known
-        ORDER BY typed.n
+        ORDER BY t.n, known.score DESC, length(known.word), known.word
     """
     found: list[list[tuple[str, str]]] = [[] for _ in words]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [words, MIN_SIMILARITY, ALTERNATIVES])
+        cursor.execute(sql, [[word.lower() for word in words], MIN_SIMILARITY, ALTERNATIVES])
         for n, word, display in cursor.fetchall():
             found[n - 1].append((word, display))
     return found
@@ -156,7 +167,8 @@ def search(
             suggestion = " ".join(
                 alts[0][1] if alts else word for word, alts in zip(words, known, strict=True)
             )
-            if suggestion.lower() != " ".join(words).lower():
+            # offered only where it leads somewhere
+            if any(counts.values()) and suggestion.lower() != " ".join(words).lower():
                 results.suggestion = suggestion
     for kind in kinds:
         group = Group(kind=kind, count=counts[kind])
@@ -181,8 +193,9 @@ def _page(kind, tsquery, query, count, number, page_size) -> Page:
         .annotate(
             rank=SearchRank(F("vector"), tsquery)
             + TrigramWordSimilarity(query[:MAX_QUERY_LENGTH], "text_a") * 0.5,
+            # the longer texts, or the names where a row has none
             snippet=SearchHeadline(
-                "text_c",
+                Coalesce(NullIf("text_c", Value("")), "text_b"),
                 tsquery,
                 config="german",
                 start_sel=_START,
@@ -192,7 +205,7 @@ def _page(kind, tsquery, query, count, number, page_size) -> Page:
             ),
         )
         .order_by("-rank", "object_id")
-        .values("object_id", "snippet", "text_b")
+        .values("object_id", "snippet")
     )
     paginator = Paginator(ranked, page_size)
     paginator.count = count  # a cached_property: set, the paginator sends no COUNT
@@ -206,7 +219,7 @@ def _page(kind, tsquery, query, count, number, page_size) -> Page:
             kind=kind,
             title=getattr(rows[d["object_id"]], spec.title),
             url=spec.url(rows[d["object_id"]]),
-            snippet=_snippet(d["snippet"] or d["text_b"].replace("\n", " · ")[:200]),
+            snippet=_snippet(d["snippet"]),
         )
         for d in documents
         if d["object_id"] in rows
@@ -215,7 +228,7 @@ def _page(kind, tsquery, query, count, number, page_size) -> Page:
 
 
 def _snippet(text: str) -> SafeString:
-    html = escape(" ".join(text.split()))
+    html = escape(" ".join(text.replace("\n", " · ").split()))
     return mark_safe(html.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import signals
 
+from fabtown.answers import content_changed
 from search.documents import KINDS, WEIGHTS, KindSpec, rows_for_documents, texts_of
 from search.models import SearchDocument, SearchWord
 
@@ -51,6 +52,7 @@ def rebuild_documents(*, kinds: Iterable[str] | None = None) -> dict[str, int]:
             documents = _documents(spec, rows[start : start + BATCH])
             _save(documents)
             counts[kind] += len(documents)
+    content_changed()  # cached answers of the search pages and API
     return counts
 
 

@@ -7,6 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from fabtown.answers import cache_anonymous_answer
 from search.forms import SearchForm
 from search.models import Kind
 from search.selectors import search
@@ -15,6 +16,7 @@ PAGE_PARAM = "page_{}"  # each kind pages on its own: ?q=…&page_producer=2
 
 
 @require_safe
+@cache_anonymous_answer
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     context = {"form": form, "search": request.GET.get("q", "")[:200], "results": None}
