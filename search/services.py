@@ -139,6 +139,24 @@ def _on_related_save(sender, instance, **kwargs) -> None:
             refresh_documents(kind=spec.kind, ids=list(ids))
 
 
+def _before_related_delete(sender, instance, **kwargs) -> None:
+    """An actor or target group deleted leaves its measures without a signal of their own:
+    who carries it is noted now and rewritten once it is gone."""
+    instance._search_dependants = [
+        (
+            spec.kind,
+            list(spec.model.objects.filter(**{path: instance.pk}).values_list("pk", flat=True)),
+        )
+        for spec in KINDS.values()
+        for path in _dependants(spec, sender)
+    ]
+
+
+def _on_related_delete(sender, instance, **kwargs) -> None:
+    for kind, ids in getattr(instance, "_search_dependants", []):
+        refresh_documents(kind=kind, ids=ids)
+
+
 def _on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
     if not action.startswith("post_"):
         return
@@ -178,3 +196,5 @@ def connect_signals() -> None:
     for model in related_models:
         uid = f"search:related:{model._meta.label}"
         signals.post_save.connect(_on_related_save, sender=model, dispatch_uid=uid)
+        signals.pre_delete.connect(_before_related_delete, sender=model, dispatch_uid=uid)
+        signals.post_delete.connect(_on_related_delete, sender=model, dispatch_uid=uid)

@@ -149,6 +149,13 @@ def test_renaming_an_actor_and_adding_a_target_group_update_the_measure():
     assert _titles(search(query="Hauseigentümer"), "measure") == ["Leerstandskataster"]
 
 
+def test_deleting_an_actor_removes_its_name_from_the_measures_documents():
+    measure = MeasureFactory(title="Leerstandskataster")
+    measure.actors.create(name="Stadtplanungsamt").delete()
+    assert search(query="Stadtplanungsamt").total == 0
+    assert _titles(search(query="Leerstandskataster"), "measure") == ["Leerstandskataster"]
+
+
 def test_a_forms_suitable_sites_added_from_the_form_side_are_found_by_its_name():
     site = SiteFactory(name="Ladenlokal Huestraße", is_published=True)
     form = ProductionFormFactory(code="urban-farming", name="Urbane Landwirtschaft")
