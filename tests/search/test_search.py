@@ -116,10 +116,12 @@ def test_an_unpublished_producer_is_not_found_and_leaves_the_index_when_withdraw
     assert not SearchDocument.objects.filter(kind="producer", object_id=producer.pk).exists()
 
 
-def test_a_site_withdrawn_without_signals_is_not_found_either():
-    """QuerySet.update sends no signals: the search still asks whether the site is on offer."""
+def test_a_site_withdrawn_without_signals_is_never_shown():
+    """QuerySet.update sends no signals: the results still ask whether the site is on offer."""
     site = SiteFactory(name="Ladenlokal Huestraße", is_published=True)
     Site.objects.filter(pk=site.pk).update(status=SiteStatus.WITHDRAWN)
+    assert _titles(search(query="Huestraße"), "site") == []
+    call_command("rebuild_search_index", "--if-stale", verbosity=0)
     assert search(query="Huestraße").groups["site"].count == 0
 
 
