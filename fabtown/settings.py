@@ -431,6 +431,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
     }
 )
+# Search (issue 12): its kinds of result are not the sites' kinds.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"SearchKindEnum": "search.models.Kind", "SiteKindEnum": "vacancies.models.SiteKind"}
+)
 
 # --- Import/export and history ----------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
