@@ -12,6 +12,7 @@ from fabtown import opendata
 from label.api import LabelMemberViewSet
 from measures.api import MeasureViewSet
 from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFormViewSet
+from search.api import SearchView
 from vacancies import api_matching
 from vacancies.api import InterimUseViewSet, SearchAreaViewSet, SiteViewSet
 from vacancies.api_space_requests import SpaceRequestViewSet
@@ -37,6 +38,7 @@ urlpatterns = [
     path("open-data/sites.csv", opendata.sites_csv, name="opendata-sites-csv"),
     path("open-data/sites.geojson", opendata.sites_geojson, name="opendata-sites-geojson"),
     path("statistics/vacancy/", VacancyStatisticsView.as_view(), name="vacancy-statistics"),
+    path("search/", SearchView.as_view(), name="search"),  # issue 12: one search, every kind
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Both pages without inline scripts, for the Content-Security-Policy (templates/api/).
     path(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "measures",
     "label",
     "region",
+    "search",  # issue 12: one search over producers, sites on offer and measures
 ]
 
 MIDDLEWARE = [
@@ -455,6 +456,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "SiteStatusEnum": "vacancies.models.SiteStatus",
         "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
     }
+)
+# Search (issue 12): its kinds of result are not the sites' kinds.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"SearchKindEnum": "search.models.Kind", "SiteKindEnum": "vacancies.models.SiteKind"}
 )
 
 # --- Import/export and history ----------------------------------------------------------------

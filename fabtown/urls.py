@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("vacancies.urls")),
     path("", include("measures.urls")),
     path("", include("label.urls")),
+    path("", include("search.urls")),
     path(_("account/"), include("allauth.urls")),
     path("", include("fabtown.urls_pages")),
     prefix_default_language=False,

@@ -1,15 +1,14 @@
 """Filters of the public directory, shared by the HTML pages and the map data (and the API)."""
 
-import re
-
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.filters import SlugChoiceFilter, StrictBooleanFilter
 from producers import urban
 from producers.models import Producer, ProductCategory, ProductionForm
+from search.models import Kind
+from search.selectors import ranked_matches
 from vacancies.models import SearchArea
 
 OFFERINGS = {
@@ -93,24 +92,10 @@ class ProducerFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        query = SearchQuery(value, config="german", search_type="websearch")
-        words = re.findall(r"\w+", value)
-        if words:
-            # German compounds: "Kaffee" should find "Kaffeerösterei", so every word also
-            # matches as the beginning of a word (only letters and digits reach the tsquery).
-            query |= SearchQuery(
-                " & ".join(f"{word}:*" for word in words), config="german", search_type="raw"
-            )
-        matches = (
-            Q(search_vector=query)
-            | Q(name__icontains=value)
-            | Q(branch__icontains=value)
-            | Q(products__icontains=value)
-        )
-        return queryset.filter(matches).annotate(rank=SearchRank(F("search_vector"), query))
+        # The search documents of search.documents: name, branch, products, description, the
+        # category's and form's names and the offerings; every word a prefix ("Kaffee" finds
+        # "Kaffeerösterei"), never the middle of a word.
+        return ranked_matches(queryset, kind=Kind.PRODUCER, query=value)
 
     def filter_category(self, queryset, name, category):
         return queryset.filter(self.category_condition(category))

@@ -9,6 +9,9 @@ on a free loopback port, and measures:
   page as a % of the hello view's throughput;
 - the queries per request (Django's test client, first and repeated request);
 - the map GeoJSON against PostGIS's own json_agg(ST_AsGeoJSON(…)) over the same producers;
+- the search (issue 12): eight searches (common word, offering, compound, typos, two words,
+  unknown compound, nothing) in process with their results and queries, and the results
+  page under load;
 - Lighthouse scores (median of 3) of home, directory and a profile;
 - mixed load over all pages (0 errors expected);
 - with --faults (only on the embedded cluster of scripts/localdb): a PostgreSQL restart under
@@ -17,7 +20,7 @@ on a free loopback port, and measures:
 Writes .local/bench/report-<timestamp>.json and latest.json and prints a markdown table. Exits
 non-zero only when the harness fails (or with --strict when a target is missed).
 
-    python scripts/bench.py [--duration 10] [--only load,queries,...] [--faults] [--strict]
+    python scripts/bench.py [--duration 10] [--only load,queries,search,...] [--faults] [--strict]
 """
 
 import argparse
@@ -40,7 +43,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
@@ -50,7 +53,7 @@ LUA = ROOT / "scripts" / "bench.lua"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / ".local" / "bench"
 
-PHASES = ["cadastre", "load", "queries", "geojson", "lighthouse", "mixed", "faults"]
+PHASES = ["cadastre", "load", "queries", "geojson", "search", "lighthouse", "mixed", "faults"]
 HELLO = "/bench/hello/"
 # Targets of issue 10
 MIN_SHARE_OF_HELLO = 50.0  # % of the hello view's req/s
@@ -61,6 +64,19 @@ MIN_LIGHTHOUSE = 95
 MAX_MATCH_MS = 100.0  # one request against every site
 MAX_GIS_IMPORT_S = 30.0  # 10,000 rows from a GeoPackage
 MAX_URBAN_COUNT_S = 10.0  # 10,000 producers against 100,000 buildings
+# Targets of issue 12 (the search over producers, sites on offer and measures)
+MAX_SEARCH_MS = 50.0  # median of one search in process (counts, pages, rows; a typo included)
+# The searches measured: words of many producers, an offering, a compound's beginning, typos.
+SEARCHES = {
+    "common word": "Kaffee",
+    "offering": "Reparatur",
+    "compound": "Kaffeeröst",
+    "typo": "Kafee",
+    "typo in a compound": "Geigenbaur",
+    "two words": "Bäckerei Bochum",
+    "unknown compound": "Xylophonmanufaktur",
+    "nothing": "Qwyxz",
+}
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
@@ -340,6 +356,48 @@ def _django():
     from django.test import Client
 
     return Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="de")
+
+
+def task_search(searches: dict) -> dict:
+    """Issue 12: each search's median time in process (search.selectors.search: counts,
+    pages, rows, corrections), its results per kind, and the queries of its results page and
+    API answer (first and repeated request)."""
+    client = _django()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.models import SearchDocument, SearchWord
+    from search.selectors import search
+
+    result: dict = {
+        "documents": SearchDocument.objects.count(),
+        "words": SearchWord.objects.count(),
+        "searches": {},
+    }
+    for name, query in searches.items():
+        search(query=query)  # warm-up: plans and caches of the database
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            found = search(query=query)
+            times.append(1000 * (time.perf_counter() - start))
+        row = {
+            "q": query,
+            "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1),
+            "counts": {kind: group.count for kind, group in found.groups.items()},
+            "suggestion": found.suggestion,
+        }
+        for label, path in (("page", "/suche/"), ("api", "/api/v1/search/")):
+            counts = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as queries:
+                    answer = client.get(path, {"q": query}, HTTP_ACCEPT=accept_for(path))
+                counts.append(len(queries.captured_queries))
+            row[f"{label}_queries"] = counts
+            row[f"{label}_status"] = answer.status_code
+        result["searches"][name] = row
+    return result
 
 
 def accept_for(path: str) -> str:
@@ -682,6 +740,28 @@ def markdown(report: dict) -> str:
             f"- urban location: producers {u['producers_s']} s, sites {u['sites_s']} s "
             f"(target ≤ {MAX_URBAN_COUNT_S:.0f} s)"
         )
+    found = report.get("search")
+    if found:
+        lines.append(
+            f"\nSearch (issue 12): {found['documents']:,} documents, {found['words']:,} known "
+            f"words; median of 15 in process (target ≤ {MAX_SEARCH_MS:.0f} ms), queries of the "
+            "results page and the API answer (first request; a repeated one is the cached answer)"
+        )
+        lines.append("\n| search | q | median | max | found (producer/site/measure) | suggestion "
+                     "| queries page/API |")  # fmt: skip
+        lines.append("|---|---|---|---|---|---|---|")
+        for name, row in found["searches"].items():
+            counts = "/".join(str(n) for n in row["counts"].values())
+            lines.append(
+                f"| {name} | `{row['q']}` | {ms(row['median_ms'])} | {ms(row['max_ms'])} | "
+                f"{counts} | {row['suggestion'] or '–'} | {row['page_queries'][0]}/"
+                f"{row['api_queries'][0]} |"
+            )
+        for name, row in found.get("load", {}).items():
+            lines.append(
+                f"- results page under load, {name} (`{row['path']}`): {row['rps']:,.0f} req/s, "
+                f"p95 {ms(row['p95_ms'])}, {errors_of(row)} errors"
+            )
     lines.append("\nTargets: " + ", ".join(f"{k}: {v}" for k, v in report["targets"].items()))
     load_avg = report["settings"]["load_average_before"][0]
     lines.append(
@@ -732,6 +812,18 @@ def evaluate(report: dict) -> dict:
         targets["urban count ≤ 10 s"] = (
             "pass" if urban is not None and urban <= MAX_URBAN_COUNT_S else "MISS"
         )
+    found = report.get("search")
+    if found:
+        slowest = max(row["median_ms"] for row in found["searches"].values())
+        targets[f"search ≤ {MAX_SEARCH_MS:.0f} ms"] = (
+            "pass" if slowest <= MAX_SEARCH_MS else f"MISS ({slowest:.0f} ms)"
+        )
+        loaded = found.get("load", {}).values()
+        targets["search page p95 < 100 ms, no errors"] = (
+            "pass"
+            if all(row["p95_ms"] < MAX_P95_MS and errors_of(row) == 0 for row in loaded)
+            else "MISS"
+        )
     return targets
 
 
@@ -773,7 +865,9 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.in_process:
-        task = {"queries": task_queries, "geojson": task_geojson}[args.in_process]
+        task = {"queries": task_queries, "geojson": task_geojson, "search": task_search}[
+            args.in_process
+        ]
         print(json.dumps(task(json.loads(args.pages))))
         return 0
 
@@ -836,6 +930,17 @@ def main() -> int:
             log("GeoJSON against PostGIS json_agg")
             geo_pages = {n: p for n, p in pages.items() if "geojson" in p}
             report["geojson"] = in_process(env, "geojson", geo_pages)
+        if "search" in phases:
+            log(f"search: {len(SEARCHES)} searches in process, the results page under load")
+            report["search"] = in_process(env, "search", SEARCHES)
+            report["search"]["load"] = {}
+            for name in ("common word", "typo"):
+                path = "/suche/?" + urlencode({"q": SEARCHES[name]})
+                warm_up(server.base, path, rounds=args.warmup, workers=args.workers)
+                row = wrk(server.base, [path], seconds=args.duration, connections=args.connections)
+                row["path"] = path
+                drain(server.base, args.workers)
+                report["search"]["load"][name] = row
         if "lighthouse" in phases:
             report["lighthouse"] = {}
             for name in ("/", "/produzenten/", "a profile"):

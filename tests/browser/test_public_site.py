@@ -65,7 +65,9 @@ def test_searching_and_filtering_the_directory_keeps_map_and_list_in_step(
     everyone = page.locator(".cards > li").count()
     assert page.locator("#directory-map").get_attribute("data-features") == str(everyone)
 
-    page.get_by_role("searchbox", name="Suche").fill("Kaffee")
+    # the directory's own search, not the header's search over everything
+    filters = page.get_by_role("search", name="Produzent*innen suchen und filtern")
+    filters.get_by_role("searchbox", name="Suche").fill("Kaffee")
     page.locator("summary", has_text="Angebote").click()  # unfold the offerings
     page.get_by_label("Showroom").check()
     page.get_by_role("button", name="Ergebnisse anzeigen").click()

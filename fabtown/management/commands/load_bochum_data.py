@@ -7,6 +7,7 @@ from fabtown.roles import ensure_staff_groups
 from label.seed import load_fee_tiers
 from measures.seed import load_catalogue
 from producers.seed import load_producers, load_taxonomy
+from search.services import ensure_documents
 from vacancies.seed import load_sites
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             load_catalogue(report)
             load_fee_tiers(report)
             ensure_staff_groups()
+            ensure_documents()  # a database from before the search gets its documents
         created = sum(n for key, n in report.items() if key.endswith("created"))
         kept = sum(n for key, n in report.items() if key.endswith("kept"))
         for key in sorted(report):

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from region import synthetic
+from search.services import ensure_documents
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                         count=missing, seed=options["seed"]
                     )
                     self._print("Created", report.created, start, options)
+                ensure_documents()  # e.g. a region made before the search existed
                 if options["verbosity"]:
                     self.stdout.write(
                         f"Synthetic region present: {present[0]} producers, {present[1]} sites."
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         self._print("Created", report.created, start, options)
 
     def _print(self, verb, counts, start, options):
+        # bulk_create sends no signals: the search documents of what came or went
+        counts = {**counts, "search documents": sum(ensure_documents().values())}
         if options["verbosity"]:
             parts = ", ".join(f"{n} {name}" for name, n in counts.items())
             self.stdout.write(
