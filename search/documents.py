@@ -2,9 +2,10 @@
 
 KINDS below is the one place that declares the searched columns. A field is a path as in a
 query (`category__parent__name`, `actors__name`) with its weight: A the title, B the names of
-what a thing is and does, C longer texts. A second language's column is one more line (e.g.
-`"name_en": "A"`); the documents then hold both languages. Only public fields belong here: the
-private ones of a model (its PRIVATE_FIELDS) are refused when the module loads.
+what a thing is and does, C longer texts. Translated content (modeltranslation) is declared by
+its language columns (`title_de`, `title_en`), never the bare name, which holds whatever
+language was active at its last save; the documents hold both languages. Only public fields
+belong here: the private ones of a model (its PRIVATE_FIELDS) are refused when the module loads.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -62,9 +63,12 @@ KINDS: dict[str, KindSpec] = {
             "name": "A",
             "branch": "B",
             "products": "B",
-            "category__name": "B",
-            "category__parent__name": "B",
-            "production_form__name": "B",
+            "category__name_de": "B",
+            "category__name_en": "B",
+            "category__parent__name_de": "B",
+            "category__parent__name_en": "B",
+            "production_form__name_de": "B",
+            "production_form__name_en": "B",
             "description": "C",
         },
         flags=(
@@ -86,7 +90,8 @@ KINDS: dict[str, KindSpec] = {
             "kind": "B",
             "street": "B",
             "city": "B",
-            "suitable_forms__name": "B",
+            "suitable_forms__name_de": "B",
+            "suitable_forms__name_en": "B",
             "description": "C",
             "equipment": "C",
         },
@@ -98,15 +103,24 @@ KINDS: dict[str, KindSpec] = {
         public="all",
         fields={
             "code": "A",
-            "title": "A",
-            "thematic_field__title": "B",
-            "actors__name": "B",
-            "target_groups__name": "B",
-            "description": "C",
-            "problem": "C",
-            "solution": "C",
-            "impact": "C",
-            "challenges": "C",
+            "title_de": "A",
+            "title_en": "A",
+            "thematic_field__title_de": "B",
+            "thematic_field__title_en": "B",
+            "actors__name_de": "B",
+            "actors__name_en": "B",
+            "target_groups__name_de": "B",
+            "target_groups__name_en": "B",
+            "description_de": "C",
+            "description_en": "C",
+            "problem_de": "C",
+            "problem_en": "C",
+            "solution_de": "C",
+            "solution_en": "C",
+            "impact_de": "C",
+            "impact_en": "C",
+            "challenges_de": "C",
+            "challenges_en": "C",
         },
         title="title",
         url=lambda obj: reverse("measures:detail", kwargs={"code": obj.code}),

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from producers.models import Producer
@@ -89,6 +90,19 @@ def test_an_offering_is_found_by_its_name_in_german_and_english(food_form, flag,
     ProducerFactory(name="Ohne Angebot", branch="", production_form=food_form)
     for word in words:
         assert _titles(search(query=word)) == ["Mit Angebot"], word
+
+
+def test_english_names_of_categories_and_measures_find_them_whichever_language_saved_them(
+    food_form,
+):
+    roastery = ProductCategoryFactory(name_de="Kaffeerösterei", name_en="Coffee roastery")
+    ProducerFactory(name="Bohnenwerk", category=roastery, production_form=food_form)
+    with translation.override("en"):
+        MeasureFactory(code="4.9.9", title_de="Leerstandsbörse", title_en="Vacancy exchange")
+    assert _titles(search(query="roastery")) == ["Bohnenwerk"]
+    assert _titles(search(query="Kaffeerösterei")) == ["Bohnenwerk"]
+    assert len(search(query="Leerstandsbörse").groups["measure"].page.object_list) == 1
+    assert len(search(query="exchange").groups["measure"].page.object_list) == 1
 
 
 def test_measures_are_found_by_code_title_texts_actors_and_target_groups():
