@@ -1,8 +1,8 @@
 from collections import Counter
 from decimal import Decimal
 
-from fabtown.seeding import create_missing
-from label.models import FeeTier
+from fabtown.seeding import create_missing, point
+from label.models import FeeTier, Place, PlaceKind
 
 # Sensible defaults within the seed's 5–50 € a month, staggered by company size. Staff adjust
 # them in the admin; loading again never overwrites their changes.
@@ -22,3 +22,48 @@ def load_fee_tiers(report: Counter) -> None:
             {"name": name},
             {"min_employees": low, "max_employees": high, "monthly_fee_eur": fee},
         )
+
+
+# The association's shop as the press text of the seed names it ("Das Geschäft Kortumstraße
+# 120", BYBOCHUM e.V. founded on 24.05.2022). The text gives no postcode, point or opening
+# hours: the postcode and the estimated point are those of the same unit in the vacancy
+# cadastre (vacancies/data/sites.json), so the point is flagged approximate.
+PLACES = [
+    {
+        "slug": "bybochum-laden",
+        "name": "BYBOCHUM-Laden",
+        "kind": PlaceKind.SHOP,
+        "operator": "BYBOCHUM e.V.",
+        "street": "Kortumstraße 120",
+        "postcode": "44787",
+        "location": [7.2183, 51.4794],
+        "location_is_approximate": True,
+        "description": (
+            "Das Geschäft des Vereins BYBOCHUM e.V. in der Kortumstraße 120: Showroom und "
+            "Begegnungsort des Netzwerks der Bochumer Manufakturen. Der Verein wurde am "
+            "24.05.2022 gegründet; Unternehmen und Start-ups teilen ihr Knowhow, tauschen sich "
+            "aus und produzieren nachhaltig.\n\n"
+            "„Das Geschäft Kortumstraße 120 verleiht Sichtbarkeit und macht unsere Stadt noch "
+            "lebens- und liebenswerter.“ – Katrin Merchiers, Wirtschaftsförderung Bochum"
+        ),
+        # Stored once the English content fields exist (django-modeltranslation).
+        "description_en": (
+            "The shop of the association BYBOCHUM e.V. at Kortumstraße 120: showroom and "
+            "meeting place of the network of Bochum's manufactories. The association was "
+            "founded on 24 May 2022; companies and start-ups share their know-how, exchange "
+            "ideas and produce sustainably.\n\n"
+            "“The shop at Kortumstraße 120 lends visibility and makes our city even more "
+            "liveable and lovable.” – Katrin Merchiers, Bochum Economic Development "
+            "(translated from the German press text)"
+        ),
+        "source": "Pressetext BYBOCHUM e.V.",
+    },
+]
+
+
+def load_places(report: Counter) -> None:
+    fields = {field.name for field in Place._meta.get_fields()}
+    for entry in PLACES:
+        values = {key: value for key, value in entry.items() if key in fields and key != "slug"}
+        values["location"] = point(entry["location"])
+        create_missing(report, Place, {"slug": entry["slug"]}, values)
