@@ -428,6 +428,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "SiteStatusEnum": "vacancies.models.SiteStatus",
         "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
+        "PlaceKindEnum": "label.models.PlaceKind",  # the places of the network (issue 12)
     }
 )
 

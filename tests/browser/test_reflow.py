@@ -73,7 +73,11 @@ def reflow_data(bochum_data):
         email="kontaktaufnahme-werkstatt@polsterei-kortumstrassenviertel.example",
         opening_hours="",
     )
-    application = LabelApplicationFactory(applicant=applicant, producer=producer)
+    application = LabelApplicationFactory(
+        applicant=applicant,
+        producer=producer,
+        products="Polstermöbelrestaurierungsarbeiten, Raumausstattungsdienstleistungen",
+    )
     return {"applicant": applicant, "producer": producer, "application": application}
 
 
