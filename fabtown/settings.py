@@ -428,7 +428,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "SiteStatusEnum": "vacancies.models.SiteStatus",
         "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
-        "PlaceKindEnum": "label.models.PlaceKind",  # the places of the network (issue 12)
+        # Two models' fields named "kind" (issue 12): each enum gets its own name.
+        "PlaceKindEnum": "label.models.PlaceKind",
+        "SiteKindEnum": "vacancies.models.SiteKind",
     }
 )
 

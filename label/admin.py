@@ -344,7 +344,7 @@ class PlaceAdmin(DomainAdmin):
         (None, {"fields": ["name", "slug", "kind", "operator", "is_published", "description"]}),
         (_("Location and contact"), {"fields": [
             "street", ("postcode", "city"), "location", "location_is_approximate",
-            "opening_hours", "website",
+            "opening_hours",
         ]}),
         (_("Source"), {"fields": ["source"]}),
     ]  # fmt: skip

@@ -35,7 +35,7 @@ class PlaceSerializer(serializers.ModelSerializer):
         model = Place
         fields = [
             "slug", "name", "kind", "operator", "description", "street", "postcode", "city",
-            "location", "location_is_approximate", "opening_hours", "website", "updated_at",
+            "location", "location_is_approximate", "opening_hours", "updated_at",
         ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabtown import geo, privacy
-from fabtown.fields import BoundedTextField, PhotoField, WebURLField
+from fabtown.fields import BoundedTextField, PhotoField
 from fabtown.storage import private_storage
 from fabtown.validation import run_checks
 from fabtown.validators import validate_image, validate_postcode
@@ -449,7 +449,6 @@ class Place(models.Model):
         help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
     )
     opening_hours = BoundedTextField(_("opening hours"), max_length=1000, blank=True)
-    website = WebURLField(_("website"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
