@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from fabtown import opendata
-from label.api import LabelMemberViewSet
+from label.api import LabelMemberViewSet, PlaceViewSet
 from measures.api import MeasureViewSet
 from producers.api import ProducerViewSet, ProductCategoryViewSet, ProductionFormViewSet
 from search.api import SearchView
@@ -28,6 +28,7 @@ router.register("interim-uses", InterimUseViewSet, basename="interim-use")
 router.register("space-requests", SpaceRequestViewSet, basename="space-request")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("label-members", LabelMemberViewSet, basename="label-member")
+router.register("places", PlaceViewSet, basename="place")
 
 app_name = "api"
 urlpatterns = [

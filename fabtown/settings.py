@@ -455,6 +455,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "SiteStatusEnum": "vacancies.models.SiteStatus",
         "SpaceRequestStatusEnum": "vacancies.models.SpaceRequestStatus",
+        # Two models' fields named "kind" (issue 12): each enum gets its own name.
+        "PlaceKindEnum": "label.models.PlaceKind",
+        "SiteKindEnum": "vacancies.models.SiteKind",
     }
 )
 # Search (issue 12): its kinds of result are not the sites' kinds.

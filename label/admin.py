@@ -27,6 +27,7 @@ from label.models import (
     LabelDecision,
     LabelSettings,
     Membership,
+    Place,
 )
 from label.selectors import monthly_fee_total, treasurer_memberships
 from label.services import (
@@ -330,6 +331,24 @@ class LabelApplicationAdmin(DomainAdmin):
 @admin.register(FeeTier)
 class FeeTierAdmin(TranslatedDomainAdmin):
     list_display = ["name", "min_employees", "max_employees", "monthly_fee_eur"]
+
+
+@admin.register(Place)
+class PlaceAdmin(TranslatedDomainAdmin):
+    """The association's shop (and later other places of the network) on the public site."""
+
+    list_display = ["name", "kind", "street", "is_published", "location_is_approximate"]
+    list_filter = ["kind", "is_published"]
+    search_fields = ["name", "street", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "operator", "is_published", "description"]}),
+        (_("Location and contact"), {"fields": [
+            "street", ("postcode", "city"), "location", "location_is_approximate",
+            "opening_hours",
+        ]}),
+        (_("Source"), {"fields": ["source"]}),
+    ]  # fmt: skip
 
 
 @admin.register(Membership)

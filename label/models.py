@@ -417,3 +417,62 @@ class LabelSettings(models.Model):
     def load(cls) -> "LabelSettings":
         settings_row, _created = cls.objects.get_or_create(id=1)
         return settings_row
+
+
+class PlaceKind(models.TextChoices):
+    SHOP = "shop", _("shop and showroom of the association")
+
+
+class PlaceQuerySet(models.QuerySet):
+    def published(self) -> "PlaceQuerySet":
+        return self.filter(is_published=True)
+
+
+class Place(models.Model):
+    """A place of the network that is neither a producer nor a site on offer: the shop of
+    BYBOCHUM e.V. at Kortumstraße 120, the network's showroom (press text of the seed).
+
+    Not a Producer: it makes nothing, carries no label of its own and must not count among
+    the producers, their facets and figures. Not a Site: the vacancy cadastre keeps the unit
+    itself (let, with owner data); this is what the public visits there.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind, default=PlaceKind.SHOP)
+    operator = models.CharField(_("run by"), max_length=200, blank=True)
+    description = BoundedTextField(_("description"), max_length=5000, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=5, blank=True, validators=[validate_postcode]
+    )
+    city = models.CharField(_("city"), max_length=100, default="Bochum")
+    location = geo.PointField(_("location"), srid=4326, null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        _("location is approximate"),
+        default=False,
+        help_text=_("Set when the point was estimated rather than surveyed or geocoded."),
+    )
+    opening_hours = BoundedTextField(_("opening hours"), max_length=1000, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # history: registered in label/translation.py, after the translated fields exist
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place of the network")
+        verbose_name_plural = _("places of the network")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[0-9]{5}$"),
+                name="place_postcode_format",
+            ),
+            models.CheckConstraint(
+                condition=geo.within_extent("location"), name="place_location_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,16 +2,20 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, QuerySet
+from django.db.models import CharField, F, QuerySet, Value
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from fabtown.geojson import feature_collection
 from label.models import (
     FeeTier,
     LabelApplication,
     LabelApplicationPhoto,
     Membership,
     MembershipKind,
+    Place,
+    PlaceKind,
 )
 from producers.models import Producer
 
@@ -28,6 +32,32 @@ def current_label_memberships() -> QuerySet[Membership]:
 
 def fee_tiers() -> QuerySet[FeeTier]:
     return FeeTier.objects.order_by("min_employees")
+
+
+# --- Places of the network (the association's shop) ----------------------------------------
+
+
+def association_shop() -> Place:
+    """The published shop of BYBOCHUM e.V. (one query); raises Place.DoesNotExist otherwise."""
+    shop = Place.objects.published().filter(kind=PlaceKind.SHOP).order_by("pk").first()
+    if shop is None:
+        raise Place.DoesNotExist
+    return shop
+
+
+def places_geojson() -> str:
+    """The published places as a FeatureCollection built by the database (one query)."""
+    # One shop, one page: every place of the kind "shop" links to it.
+    with_url = Place.objects.published().annotate(
+        page_url=Value(reverse("label:shop"), output_field=CharField()),
+        kind_code=F("kind"),
+    )
+    return feature_collection(
+        with_url,
+        geometry="location",
+        properties={"name": "name", "kind": "kind_code", "url": "page_url",
+                    "approximate": "location_is_approximate"},
+    )  # fmt: skip
 
 
 # --- The applicant's own records (the permission helpers of the account pages) --------------

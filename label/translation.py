@@ -1,5 +1,5 @@
 from fabtown.content_translation import ContentTranslation, register
-from label.models import FeeTier
+from label.models import FeeTier, Place
 
 
 class FeeTierTranslation(ContentTranslation):
@@ -7,3 +7,11 @@ class FeeTierTranslation(ContentTranslation):
 
 
 register(FeeTier, FeeTierTranslation, history={})
+
+
+class PlaceTranslation(ContentTranslation):
+    # The name is a proper name ("BYBOCHUM-Laden"); what the place is and when it opens are told.
+    fields = ("description", "opening_hours")
+
+
+register(Place, PlaceTranslation, history={})

@@ -6,6 +6,9 @@ from label import views
 app_name = "label"
 urlpatterns = [
     path("label/", views.about, name="about"),
+    # The association's shop (BYBOCHUM e.V., Kortumstraße 120) and its point for the maps
+    path(_("shop/"), views.shop, name="shop"),
+    path(_("shop/map.geojson"), views.places_map, name="places_map"),
     path(_("label/verify/<uuid:public_id>/"), views.verify, name="verify"),
     path(_("label/verify/<uuid:public_id>/badge.svg"), views.badge_svg, name="badge_svg"),
     path(_("label/verify/<uuid:public_id>/sticker.svg"), views.sticker_svg, name="sticker_svg"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, override
@@ -18,17 +18,19 @@ from fabtown.answers import cache_anonymous_answer
 from label import badges
 from label.criteria import check_label_criteria, fee_tier_for
 from label.forms import ApplicationPhotoForm, LabelApplicationForm
-from label.models import LabelApplication, LabelSettings
+from label.models import LabelApplication, LabelSettings, Place
 from label.selectors import (
     application_of,
     application_photo_for,
     applications_of,
+    association_shop,
     current_label_memberships,
     current_membership_for_badge,
     fee_tiers,
     label_membership_in_force,
     membership_for_verification,
     memberships_of,
+    places_geojson,
     producers_of,
 )
 from label.services import (
@@ -46,6 +48,22 @@ logger = logging.getLogger(__name__)
 def about(request: HttpRequest) -> HttpResponse:
     context = {"memberships": current_label_memberships(), "fee_tiers": fee_tiers()}
     return render(request, "label/about.html", context)
+
+
+@require_safe
+@cache_anonymous_answer
+def shop(request: HttpRequest) -> HttpResponse:
+    try:
+        place = association_shop()
+    except Place.DoesNotExist:
+        raise Http404 from None
+    return render(request, "label/shop.html", {"place": place})
+
+
+@require_safe
+@cache_anonymous_answer
+def places_map(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(places_geojson(), content_type="application/geo+json")
 
 
 # --- The producer's account -----------------------------------------------------------------

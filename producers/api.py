@@ -115,7 +115,8 @@ class ProducerViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.Mo
     geojson = geojson_action(
         properties={"slug": "slug", "name": "name", "branch": "branch",
                     "category": "category_slug", "production_form": "form_code",
-                    "is_label_member": "carries_label", "website": "website"},
+                    "is_label_member": "carries_label", "website": "website",
+                    "location_is_approximate": "location_is_approximate"},
         description="The filtered producers as an RFC 7946 FeatureCollection (no paging).",
     )  # fmt: skip
 

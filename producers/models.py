@@ -275,6 +275,32 @@ class Producer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # What the public profile lists under "Offerings", in this order.
+    PROFILE_OFFERINGS = (
+        ("has_showroom", _("showroom")),
+        ("has_visible_production", _("visible production")),
+        ("offers_tours", _("tours")),
+        ("offers_workshops", _("workshops")),
+        ("offers_repair", _("repair")),
+        ("has_online_shop", _("online shop")),
+        ("sells_to_consumers", _("sells to consumers")),
+        ("sells_to_businesses", _("sells to businesses")),
+    )
+    # The facts of the profile's "Details" list: without any of them the section is left out.
+    PROFILE_DETAILS = (
+        "category_id", "production_form_id", "founded_year", "at_location_since",
+        "opening_hours", "website", "email", "phone",
+    )  # fmt: skip
+
+    @property
+    def offerings(self) -> list[str]:
+        """The labels of what the producer offers, for the profile (empty: no section)."""
+        return [label for field, label in self.PROFILE_OFFERINGS if getattr(self, field)]
+
+    @property
+    def has_details(self) -> bool:
+        return any(getattr(self, field) for field in self.PROFILE_DETAILS)
+
     @property
     def is_urban_location(self) -> bool | None:
         """Note 13 (producers.urban); None when the count was not computed."""

@@ -176,7 +176,7 @@ def producers_geojson(*, queryset: QuerySet[Producer]) -> str:
         with_url,
         geometry="location",
         properties={"name": "name", "branch": "branch", "url": "profile_url",
-                    "label": "carries_label"},
+                    "label": "carries_label", "approximate": "location_is_approximate"},
     )  # fmt: skip
 
 

@@ -178,7 +178,8 @@ class SiteViewSet(CachedAnonymousReadsMixin, ServiceWritesMixin, viewsets.ModelV
     geojson = geojson_action(
         properties={"id": "id", "name": "name", "kind": "kind_code", "status": "status_code",
                     "floor_area_m2": "floor_area_m2", "has_shop_window": "has_shop_window",
-                    "is_ground_floor": "is_ground_floor", "search_areas": "search_area_slugs"},
+                    "is_ground_floor": "is_ground_floor", "search_areas": "search_area_slugs",
+                    "location_is_approximate": "location_is_approximate"},
         description="The filtered sites on offer as an RFC 7946 FeatureCollection (no owner data).",
     )  # fmt: skip
 

@@ -32,6 +32,24 @@
      strip of the canvas its slice covers). */
   var SLICE = 400;
 
+  /* An estimated point is drawn as a hollow, dashed ring, a surveyed one as a filled dot: the
+     two differ in shape, not in colour alone (WCAG 1.4.1); the legend beside the map
+     (templates/includes/map_legend.html) draws the same two symbols. */
+  var EXACT = { radius: 7, weight: 2, color: "#ffffff", fillColor: "#1f5f8b", fillOpacity: 0.9 };
+  var APPROXIMATE = {
+    radius: 8, weight: 3, color: "#1f5f8b", dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.85
+  };
+
+  function isApproximate(properties) {
+    return Boolean(properties && (properties.approximate || properties.location_is_approximate));
+  }
+
+  /* The popup's note on an estimated point, in the page's language (data-approximate-text). */
+  function approximateNote(map, properties) {
+    var text = map.getContainer().dataset.approximateText;
+    return isApproximate(properties) && text ? "<br><em>" + escapeHtml(text) + "</em>" : "";
+  }
+
   function showFeatures(map, url, popup) {
     return fetch(url, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
@@ -74,7 +92,7 @@
           var feature = points[next];
           var marker = L.circleMarker(
             [feature.geometry.coordinates[1], feature.geometry.coordinates[0]],
-            { radius: 7, weight: 2, color: "#ffffff", fillColor: "#1f5f8b", fillOpacity: 0.9 }
+            isApproximate(feature.properties) ? APPROXIMATE : EXACT
           );
           marker.feature = feature;
           layer.addLayer(marker);
@@ -87,8 +105,41 @@
   function open(map, marker, popup) {
     L.popup({ offset: [0, -4] })
       .setLatLng(marker.getLatLng())
-      .setContent(popup(marker.feature.properties))
+      .setContent(popup(marker.feature.properties) + approximateNote(map, marker.feature.properties))
       .openOn(map);
+  }
+
+  /* The places of the network (the association's shop) as markers of their own kind: a square
+     with a "B", an element of its own that the keyboard reaches like a link, named by its
+     title; the legend shows the same square. */
+  function showPlaces(map, url, kindText) {
+    return fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+      .then(function (collection) {
+        collection.features.forEach(function (feature) {
+          if (!feature.geometry || feature.geometry.type !== "Point") { return; }
+          var p = feature.properties;
+          var name = (kindText ? kindText + ": " : "") + p.name;
+          var marker = L.marker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
+            title: name,
+            alt: name,
+            keyboard: true,
+            zIndexOffset: 1000,
+            icon: L.divIcon({
+              className: "place-marker" + (isApproximate(p) ? " approximate" : ""),
+              html: '<span aria-hidden="true">B</span>',
+              iconSize: [26, 26]
+            })
+          }).addTo(map);
+          marker.getElement().setAttribute("aria-label", name);
+          marker.bindPopup(
+            '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.name) + "</a>" +
+              (kindText ? "<br>" + escapeHtml(kindText) : "") + approximateNote(map, p)
+          );
+        });
+        map.getContainer().dataset.placesShown = String(collection.features.length);
+        return collection.features.length;
+      });
   }
 
   function nearestTo(map, layer) {
@@ -105,5 +156,7 @@
     return best;
   }
 
-  window.FabTownMap = { create: create, showFeatures: showFeatures, escapeHtml: escapeHtml };
+  window.FabTownMap = {
+    create: create, showFeatures: showFeatures, showPlaces: showPlaces, escapeHtml: escapeHtml
+  };
 })();

@@ -10,4 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
       (p.branch ? "<br>" + esc(p.branch) : "") +
       (p.label ? '<br><span class="badge">Made by Bochum</span>' : "");
   });
+  if (element.dataset.placesUrl) {
+    FabTownMap.showPlaces(map, element.dataset.placesUrl, element.dataset.placesKind);
+  }
 });

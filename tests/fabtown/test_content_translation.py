@@ -299,16 +299,11 @@ def test_seed_loading_writes_german_whichever_language_is_active(english_seed):
 
 
 def _missing_english() -> list[str]:
-    from label.models import FeeTier
-    from measures.models import Actor, Measure, TargetGroup, ThematicField
-    from producers.models import ProductCategory, ProductionForm
-    from vacancies.models import SearchArea
+    from modeltranslation.translator import translator
 
     missing = []
-    for model in (
-        ProductionForm, ProductCategory, SearchArea, ThematicField, Actor, TargetGroup, Measure,
-        FeeTier,
-    ):  # fmt: skip
+    # Every model registered for translation, so a newly registered one is checked too.
+    for model in translator.get_registered_models(abstract=False):
         for row in model.objects.all():
             for field in translated_fields(model):
                 if getattr(row, f"{field}_de") and not getattr(row, f"{field}_en"):

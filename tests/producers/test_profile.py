@@ -90,3 +90,44 @@ def test_photos_are_shown_with_their_text_for_screen_readers(client, settings, t
     )
     page = client.get(f"/produzenten/{producer.slug}/").content.decode()
     assert 'alt="Eine halbfertige Geige auf der Werkbank"' in page
+
+
+def _headings(page: str) -> list[str]:
+    return re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+
+
+def test_a_profile_created_by_label_approval_shows_no_empty_sections(client):
+    """The approval creates a profile from the application alone: name, products, seat."""
+    from collections import Counter
+
+    from label.seed import load_fee_tiers
+    from label.services import membership_grant
+    from tests.factories import LabelApplicationFactory, StaffFactory
+
+    load_fee_tiers(Counter())
+    application = LabelApplicationFactory(
+        company_name="Keramik am Kortum", products="", seat_street="Kortumstraße 5", location=None
+    )
+    producer = membership_grant(application=application, by=StaffFactory()).producer
+    page = client.get(f"/produzenten/{producer.slug}/").content.decode()
+    assert _headings(page) == ["Wo"]  # no "Details", "Angebote", "Fotos", "Über uns"
+    assert "<dl" not in page and 'class="offerings"' not in page
+
+
+def test_a_full_profile_shows_every_section_with_its_content(client):
+    producer = ProducerFactory(
+        description="Eine Werkstatt.", products="Geigen", opening_hours="Mo 9–12 Uhr",
+        has_showroom=True, sells_to_businesses=True,
+    )  # fmt: skip
+    page = client.get(f"/produzenten/{producer.slug}/").content.decode()
+    assert _headings(page) == [
+        "Über den Betrieb", "Was hier hergestellt wird", "Details", "Angebote", "Wo",
+    ]  # fmt: skip
+    assert "<dt>Öffnungszeiten</dt><dd>Mo 9–12 Uhr</dd>" in page
+    assert "<li>Showroom</li><li>verkauft an Unternehmen</li>" in page
+
+
+def test_a_profile_with_only_offerings_has_no_details_list(client):
+    producer = ProducerFactory(category=None, production_form=None, offers_repair=True)
+    headings = _headings(client.get(f"/produzenten/{producer.slug}/").content.decode())
+    assert "Details" not in headings and "Angebote" in headings

@@ -75,7 +75,8 @@ def sites_geojson(*, queryset: QuerySet[Site]) -> str:
         with_url,
         geometry="location",
         properties={"name": "name", "kind": "kind_code", "url": "detail_url",
-                    "floor_area_m2": "floor_area_m2", "search_areas": "search_area_names"},
+                    "floor_area_m2": "floor_area_m2", "search_areas": "search_area_names",
+                    "approximate": "location_is_approximate"},
     )  # fmt: skip
 
 

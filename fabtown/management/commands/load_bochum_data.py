@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fabtown.roles import ensure_staff_groups
-from label.seed import load_fee_tiers
+from label.seed import load_fee_tiers, load_places
 from measures.seed import load_catalogue
 from producers.seed import load_producers, load_taxonomy
 from search.services import ensure_documents
@@ -14,8 +14,8 @@ from vacancies.seed import load_sites
 class Command(BaseCommand):
     help = (
         "Load the Bochum data of the FabTown concept (measures, producers, sites, search areas, "
-        "interim uses, fee tiers) and the staff groups. Creates only what is missing; records "
-        "that exist keep the edits staff made."
+        "interim uses, fee tiers, the association's shop) and the staff groups. Creates only "
+        "what is missing; records that exist keep the edits staff made."
     )
 
     def handle(self, *args, **options) -> None:
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             load_sites(report)
             load_catalogue(report)
             load_fee_tiers(report)
+            load_places(report)
             ensure_staff_groups()
             ensure_documents()  # a database from before the search gets its documents
         created = sum(n for key, n in report.items() if key.endswith("created"))
