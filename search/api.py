@@ -2,6 +2,7 @@
 
 Throttled like the other public reads (the default throttles) and cached like them."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -25,7 +26,7 @@ class SearchParamsSerializer(serializers.Serializer):
 
     def validate_q(self, value: str) -> str:
         if not words_of(value):
-            raise serializers.ValidationError("Enter a word to search for.")
+            raise serializers.ValidationError(_("Enter a word to search for."))
         return value
 
 
@@ -33,6 +34,7 @@ class SearchHitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField()
+    snippet_language = serializers.CharField(help_text="Language of the snippet's text (de, en).")
     url = serializers.CharField(help_text="The public page (path).")
     snippet = serializers.CharField(help_text="HTML: the matched words in <mark>, else escaped.")
 

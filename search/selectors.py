@@ -15,15 +15,11 @@ rows (titles, addresses) — as many for 1 result as for 10,000; two more when i
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, OuterRef, Subquery
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,8 +36,10 @@ WORDS = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
 # how many known words one typed word may stand for.
 MIN_SIMILARITY = 0.35
 ALTERNATIVES = 3
-# Marks of the snippet's matches, set by ts_headline and turned into <mark> after escaping.
-_START, _STOP = "\x02", "\x03"
+# A snippet: this many words of the row's text, from a few words before the first match.
+SNIPPET_WORDS = 25
+# A word's leading punctuation, its letters and digits, its trailing punctuation.
+_PUNCTUATION = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
 
 
 @dataclass
@@ -51,6 +49,9 @@ class Hit:
     title: str
     url: str
     snippet: SafeString
+    # The language of the snippet's text ("de" for what producers and the office wrote, which
+    # has no English version): pages mark it (WCAG 3.1.2).
+    snippet_language: str = ""
 
 
 @dataclass
@@ -146,6 +147,7 @@ def search(
         results.groups = {kind: Group(kind=kind, count=0) for kind in kinds}
         return results
     tsquery = _tsquery([[word] for word in words])
+    prefixes = list(words)
     counts = _counts(tsquery, kinds)
     if not any(counts.values()):
         known = corrections(words)
@@ -154,6 +156,7 @@ def search(
                 [[word, *(w for w, _d in alts)] for word, alts in zip(words, known, strict=True)]
             )
             counts = _counts(tsquery, kinds)
+            prefixes += [w for alts in known for w, _d in alts]
             suggestion = " ".join(
                 alts[0][1] if alts else word for word, alts in zip(words, known, strict=True)
             )
@@ -163,7 +166,9 @@ def search(
     for kind in kinds:
         group = Group(kind=kind, count=counts[kind])
         if group.count:
-            group.page = _page(kind, tsquery, group.count, (pages or {}).get(kind), page_size)
+            group.page = _page(
+                kind, tsquery, group.count, (pages or {}).get(kind), page_size, prefixes
+            )
         results.groups[kind] = group
     return results
 
@@ -175,50 +180,69 @@ def _counts(tsquery: SearchQuery, kinds: list[str]) -> dict[str, int]:
     return counts
 
 
-def _page(kind, tsquery, count, number, page_size) -> Page:
+def _page(kind, tsquery, count, number, page_size, prefixes: list[str]) -> Page:
     ranked = (
         SearchDocument.objects.filter(kind=kind, vector=tsquery)
         .annotate(
             rank=SearchRank(F("vector"), tsquery),
-            # the longer texts, or the names where a row has none
-            snippet=SearchHeadline(
-                Coalesce(NullIf("text_c", Value("")), "text_b"),
-                tsquery,
-                config="german",
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=25,
-                min_words=12,
-            ),
         )
         .order_by("-rank", "object_id")
-        .values("object_id", "snippet")
+        .values_list("object_id", flat=True)
     )
     paginator = Paginator(ranked, page_size)
     paginator.count = count  # a cached_property: set, the paginator sends no COUNT
     page = paginator.get_page(number)
-    documents = list(page.object_list)
+    ids = list(page.object_list)
     spec = KINDS[kind]
     # Only rows public now: a document that a write without signals left behind (e.g. a site
     # withdrawn by QuerySet.update, before rebuild_search_index) is never shown.
-    rows = spec.public_rows().in_bulk([d["object_id"] for d in documents])
-    page.object_list = [
-        Hit(
-            id=d["object_id"],
-            kind=kind,
-            title=getattr(rows[d["object_id"]], spec.title),
-            url=spec.url(rows[d["object_id"]]),
-            snippet=_snippet(d["snippet"]),
-        )
-        for d in documents
-        if d["object_id"] in rows
-    ]
+    rows = spec.public_rows().in_bulk(ids)
+    page.object_list = [_hit(spec, rows[pk], prefixes) for pk in ids if pk in rows]
     return page
 
 
-def _snippet(text: str) -> SafeString:
-    html = escape(" ".join(text.replace("\n", " · ").split()))
-    return mark_safe(html.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+def _hit(spec, row, prefixes: list[str]) -> Hit:
+    # The snippet comes from the row in the page's language (modeltranslation falls back to
+    # German), not from the document, which holds both languages side by side.
+    text = getattr(row, "description", "") or ""
+    language = translation.get_language() or "de"
+    if not getattr(row, f"description_{language}", None):  # not translated, or German shown
+        language = "de"
+    return Hit(
+        id=row.pk,
+        kind=spec.kind,
+        title=getattr(row, spec.title),
+        url=spec.url(row),
+        snippet=_snippet(text, prefixes),
+        snippet_language=language,
+    )
+
+
+def _snippet(text: str, prefixes: list[str]) -> SafeString:
+    """SNIPPET_WORDS words of `text` around the first word beginning with a typed word (or a
+    correction), those words in <mark>; everything else escaped."""
+    words = text.split()
+    lowered = [prefix.lower() for prefix in prefixes]
+
+    def parts(word: str) -> tuple[str, str, str]:
+        match = _PUNCTUATION.match(word)
+        return match.group(1), match.group(2), match.group(3)
+
+    def matches(word: str) -> bool:
+        core = parts(word)[1].lower()
+        return bool(core) and any(core.startswith(prefix) for prefix in lowered)
+
+    def marked(word: str) -> str:
+        lead, core, trail = parts(word)
+        return f"{escape(lead)}<mark>{escape(core)}</mark>{escape(trail)}"
+
+    first = next((n for n, word in enumerate(words) if matches(word)), 0)
+    start = max(0, first - 6)
+    chunk = words[start : start + SNIPPET_WORDS]
+    html = " ".join(marked(w) if matches(w) else str(escape(w)) for w in chunk)
+    before = "… " if start else ""
+    after = " …" if start + SNIPPET_WORDS < len(words) else ""
+    return mark_safe(before + html + after)
 
 
 KIND_ORDER = [Kind.PRODUCER, Kind.SITE, Kind.MEASURE]

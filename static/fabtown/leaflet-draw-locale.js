@@ -88,6 +88,13 @@
     if (window.L && L.drawLocal && translations[language]) {
       merge(L.drawLocal, translations[language]);
     }
+    // Leaflet's own controls: the zoom buttons' titles and the attribution's link title.
+    if (window.L && language === "de") {
+      L.Control.Zoom.prototype.options.zoomInTitle = "Vergrößern";
+      L.Control.Zoom.prototype.options.zoomOutTitle = "Verkleinern";
+      L.Control.Attribution.prototype.options.prefix =
+        '<a href="https://leafletjs.com" title="Eine JavaScript-Bibliothek für interaktive Karten">Leaflet</a>';
+    }
   }
 
   // Once every script of the page has run (the admin's media may place this file before

@@ -131,3 +131,14 @@ def test_a_profile_with_only_offerings_has_no_details_list(client):
     producer = ProducerFactory(category=None, production_form=None, offers_repair=True)
     headings = _headings(client.get(f"/produzenten/{producer.slug}/").content.decode())
     assert "Details" not in headings and "Angebote" in headings
+
+
+def test_an_english_profile_marks_the_producers_german_texts_as_german(client):
+    # WCAG 3.1.2: what a producer wrote has no English version; a screen reader must read it
+    # with German pronunciation on the English page.
+    producer = ProducerFactory(
+        is_published=True, description="Wir rösten Kaffee.", products="Espresso, Filterkaffee"
+    )
+    page = client.get(f"/en/producers/{producer.slug}/").content.decode()
+    assert '<p lang="de">Wir rösten Kaffee.</p>' in page
+    assert '<p lang="de">Espresso, Filterkaffee</p>' in page

@@ -320,7 +320,12 @@ def test_a_corrected_search_takes_the_same_queries_for_few_and_many_results(
 
 
 def test_the_api_answers_anyone_with_groups_counts_and_results(food_form):
-    producer = ProducerFactory(name="Röstart", branch="Kaffeerösterei", production_form=food_form)
+    producer = ProducerFactory(
+        name="Röstart",
+        branch="Kaffeerösterei",
+        description="Wir rösten Kaffee mitten in der Stadt.",
+        production_form=food_form,
+    )
     answer = APIClient().get(API, {"q": "Kaffee"})
     assert answer.status_code == 200
     body = answer.json()
@@ -331,7 +336,32 @@ def test_the_api_answers_anyone_with_groups_counts_and_results(food_form):
     hit = groups["producer"]["results"][0]
     assert hit["id"] == producer.pk and hit["kind"] == "producer" and hit["title"] == "Röstart"
     assert hit["url"] == "/produzenten/roestart/" or hit["url"].endswith(f"/{producer.slug}/")
-    assert "<mark>Kaffeerösterei</mark>" in hit["snippet"]
+    assert hit["snippet"] == "Wir rösten <mark>Kaffee</mark> mitten in der Stadt."
+    assert hit["snippet_language"] == "de"
+
+
+def test_a_snippet_is_in_the_language_asked_for_and_says_when_it_is_german():
+    MeasureFactory(
+        code="4.9.8",
+        title_de="Leerstandsbörse",
+        title_en="Vacancy exchange",
+        description_de="Eine Börse für Leerstand in der Innenstadt.",
+        description_en="An exchange for vacant premises in the city centre.",
+    )
+    english = APIClient().get(API, {"q": "Leerstandsbörse", "lang": "en"}).json()
+    (hit,) = next(g for g in english["groups"] if g["kind"] == "measure")["results"]
+    assert hit["snippet"].startswith("An exchange") and hit["snippet_language"] == "en"
+    german = APIClient().get(API, {"q": "vacancy", "lang": "de"}).json()
+    (hit,) = next(g for g in german["groups"] if g["kind"] == "measure")["results"]
+    assert hit["snippet"].startswith("Eine Börse") and hit["snippet_language"] == "de"
+    page = Client().get("/en/search/", {"q": "Röstart"})
+    assert page.status_code == 200
+
+
+def test_an_english_page_marks_a_german_snippet_as_german(client, food_form):
+    ProducerFactory(name="Röstart", description="Wir rösten Kaffee.", production_form=food_form)
+    html = client.get("/en/search/", {"q": "Kaffee"}).content.decode()
+    assert '<p class="snippet" lang="de">Wir rösten <mark>Kaffee</mark>.</p>' in html
 
 
 def test_the_api_pages_one_kind_and_corrects_typos(food_form):
