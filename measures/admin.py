@@ -2,13 +2,60 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_translation import TranslatedAdmin, TranslatedDomainAdmin
-from measures.models import Actor, BestPractice, Measure, TargetGroup, ThematicField
+from measures.models import (
+    Actor,
+    BestPractice,
+    Measure,
+    MeasureActor,
+    MeasureInteraction,
+    MeasureTargetGroup,
+    Office,
+    TargetGroup,
+    ThematicField,
+    TimelineEntry,
+)
 
 
 class BestPracticeInline(admin.TabularInline):
     model = BestPractice
     fields = ["position", "group", "title", "description", "url"]
     extra = 0
+
+
+class MeasureActorInline(admin.TabularInline):
+    """The actors in the concept's order; the lead actor is marked (chapter 6.1, step 2)."""
+
+    model = MeasureActor
+    fields = ["position", "actor", "is_lead"]
+    autocomplete_fields = ["actor"]
+    extra = 0
+
+
+class MeasureTargetGroupInline(admin.TabularInline):
+    model = MeasureTargetGroup
+    fields = ["position", "target_group"]
+    autocomplete_fields = ["target_group"]
+    extra = 0
+
+
+class MeasureInteractionInline(admin.TabularInline):
+    model = MeasureInteraction
+    fk_name = "from_measure"
+    fields = ["position", "to_measure", "reconstructed"]
+    autocomplete_fields = ["to_measure"]
+    extra = 0
+
+
+class TimelineEntryInline(admin.StackedInline):
+    model = TimelineEntry
+    fields = ["date", "title_de", "title_en", "text_de", "text_en", "url"]
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(TranslatedAdmin):
+    list_display = ["name", "email", "lead_name", "stale_after_days", "escalate_after_days"]
+    search_fields = ["name_de", "name_en"]
 
 
 @admin.register(ThematicField)
@@ -31,11 +78,12 @@ class TargetGroupAdmin(TranslatedAdmin):
 class MeasureAdmin(TranslatedDomainAdmin):
     list_display = [
         "code", "title", "field_code", "personnel_cost", "material_cost", "time_horizon",
-        "implementation_status",
+        "priority", "implementation_status",
     ]  # fmt: skip
     list_display_links = ["code", "title"]
     list_filter = [
-        "thematic_field__group", "thematic_field", "implementation_status",
+        "thematic_field__group", "thematic_field", "priority", "implementation_status",
+        "responsible_office",
         "personnel_cost_min", "personnel_cost_max", "material_cost_min", "material_cost_max",
         "time_horizon_min", "time_horizon_max", "actors", "target_groups",
     ]  # fmt: skip
@@ -44,8 +92,14 @@ class MeasureAdmin(TranslatedDomainAdmin):
         "code", "title_de", "title_en", "description_de", "description_en", "problem_de",
         "problem_en", "solution_de", "solution_en",
     ]  # fmt: skip
-    filter_horizontal = ["target_groups", "actors", "interactions"]
-    inlines = [BestPracticeInline]
+    autocomplete_fields = ["responsible_office"]
+    inlines = [
+        MeasureTargetGroupInline,
+        MeasureActorInline,
+        MeasureInteractionInline,
+        BestPracticeInline,
+        TimelineEntryInline,
+    ]
 
     @admin.display(description=_("field"), ordering="thematic_field__position")
     def field_code(self, measure: Measure) -> str:
@@ -65,7 +119,7 @@ class MeasureAdmin(TranslatedDomainAdmin):
 
     fieldsets = [
         (None, {"fields": ["code", "title", "thematic_field", "position", "description"]}),
-        (_("Who"), {"fields": ["target_groups", "actors"]}),
+        (_("Who (as printed)"), {"fields": ["target_groups_as_printed", "actors_as_printed"]}),
         (_("Costs (Tabelle 3)"), {"fields": [
             "costs_as_printed", ("personnel_cost_min", "personnel_cost_max"),
             "personnel_cost_remark", ("material_cost_min", "material_cost_max"),
@@ -76,8 +130,11 @@ class MeasureAdmin(TranslatedDomainAdmin):
             "time_horizon_remark",
         ]}),
         (_("Profile"), {"fields": ["problem", "solution", "impact", "challenges"]}),
-        (_("Interactions"), {"fields": ["interactions", "interactions_note"]}),
+        (_("Interactions"), {"fields": ["interactions_note"]}),
+        (_("Priority (chapter 6.1, step 3)"), {"fields": ["priority", "priority_reason"]}),
         (_("Implementation (staff)"), {"fields": [
-            "implementation_status", "responsible_office", "staff_notes",
+            "implementation_status", "responsible_office", "progress",
+            ("planned_start", "planned_end"), ("actual_start", "actual_end"),
+            "tracking_updated_at", "staff_notes",
         ]}),
     ]  # fmt: skip

@@ -4,10 +4,11 @@ from rest_framework import mixins, serializers, viewsets
 from fabtown.api import AnyoneReadsStaffWrites, CachedAnonymousReadsMixin, ServiceWritesMixin
 from fabtown.filters import IdFilter
 from measures.filters import MeasureFilter
-from measures.models import CostLevel, Measure, TimeHorizon
+from measures.models import CostLevel, Measure, Priority, TimeHorizon
 from measures.services import TRACKING_FIELDS, measure_update_tracking
 
 COST_NAMES = {CostLevel.LOW: "low", CostLevel.MEDIUM: "medium", CostLevel.HIGH: "high"}
+PRIORITY_NAMES = {Priority.HIGH: "high", Priority.MEDIUM: "medium", Priority.LOW: "low"}
 TIME_NAMES = {TimeHorizon.SHORT: "short", TimeHorizon.MEDIUM: "medium", TimeHorizon.LONG: "long"}
 
 _COST_RANGE = {
@@ -50,22 +51,56 @@ class MeasureSerializer(serializers.ModelSerializer):
     personnel_cost = serializers.SerializerMethodField()
     material_cost = serializers.SerializerMethodField()
     time_horizon = serializers.SerializerMethodField()
-    target_groups = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    actors = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    interactions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # The lists in the concept's order, read from the ordered links `with_profile()` prefetches.
+    target_groups = serializers.SerializerMethodField()
+    actors = serializers.SerializerMethodField()
+    lead_actor = serializers.SerializerMethodField()
+    interactions = serializers.SerializerMethodField()
+    interactions_reconstructed = serializers.SerializerMethodField()
+    priority = serializers.SerializerMethodField()
     best_practices = BestPracticeSerializer(many=True, read_only=True)
 
     class Meta:
         model = Measure
         fields = [
             "code", "title", "thematic_field", "thematic_field_title", "group", "description",
-            "target_groups", "actors", "personnel_cost", "personnel_cost_remark",
+            "target_groups", "target_groups_as_printed", "actors", "actors_as_printed",
+            "lead_actor", "priority", "priority_reason", "personnel_cost", "personnel_cost_remark",
             "material_cost", "material_cost_remark", "costs_as_printed", "time_horizon",
             "time_horizon_remark", "time_horizon_as_printed", "problem", "solution", "impact",
-            "challenges", "interactions", "interactions_note", "best_practices",
+            "challenges", "interactions", "interactions_reconstructed", "interactions_note",
+            "best_practices",
             "implementation_status", "responsible_office",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_target_groups(self, measure):
+        return [link.target_group.name for link in measure.target_group_links.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actors(self, measure):
+        return [link.actor.name for link in measure.actor_links.all()]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_lead_actor(self, measure):
+        lead = next((link for link in measure.actor_links.all() if link.is_lead), None)
+        return lead.actor.name if lead else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_interactions(self, measure):
+        return [link.to_measure.code for link in measure.interaction_links.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_interactions_reconstructed(self, measure):
+        """Codes that stand where the concept prints a broken cross-reference."""
+        return [
+            link.to_measure.code for link in measure.interaction_links.all() if link.reconstructed
+        ]
+
+    @extend_schema_field({"type": "string", "enum": ["high", "medium", "low"], "nullable": True})
+    def get_priority(self, measure):
+        return PRIORITY_NAMES.get(measure.priority)
 
     @extend_schema_field(_COST_RANGE)
     def get_personnel_cost(self, measure):

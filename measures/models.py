@@ -1,5 +1,6 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.fields import BoundedTextField, WebURLField
@@ -63,8 +64,51 @@ class ImplementationStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("not started")
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")
-    IMPLEMENTED = "implemented", _("implemented")
+    COMPLETED = "completed", _("completed")
     PAUSED = "paused", _("paused")
+    DROPPED = "dropped", _("dropped")
+
+
+class Priority(models.IntegerChoices):
+    """Step 3 of chapter 6.1: which measures first. A smaller number comes first; a measure
+    without a priority is "not set", never "low"."""
+
+    HIGH = 1, _("high")
+    MEDIUM = 2, _("medium")
+    LOW = 3, _("low")
+
+
+class Office(models.Model):
+    """A unit of the city's administration (or a partner) responsible for measures: it is
+    reminded when the tracking of its measures goes stale, and its lead after a delay."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    email = models.EmailField(
+        _("e-mail of the office"),
+        blank=True,
+        help_text=_("A functional mailbox; reminders about stale tracking go here."),
+    )
+    lead_name = models.CharField(_("name of the office's lead"), max_length=200, blank=True)
+    lead_email = models.EmailField(_("e-mail of the office's lead"), blank=True)
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("tracking is stale after (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate to the lead after (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days after the first reminder without an update."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ThematicField(models.Model):
@@ -131,8 +175,23 @@ class MeasureQuerySet(models.QuerySet):
         return self.select_related("thematic_field")
 
     def with_profile(self) -> "MeasureQuerySet":
-        return self.select_related("thematic_field").prefetch_related(
-            "target_groups", "actors", "interactions", "best_practices"
+        """Everything a profile shows; the lists in the concept's order (`*_links`)."""
+        return self.select_related("thematic_field", "responsible_office").prefetch_related(
+            Prefetch("actor_links", MeasureActor.objects.select_related("actor")),
+            Prefetch(
+                "target_group_links", MeasureTargetGroup.objects.select_related("target_group")
+            ),
+            Prefetch(
+                "interaction_links",
+                MeasureInteraction.objects.select_related("to_measure__thematic_field"),
+            ),
+            "best_practices",
+        )
+
+    def in_priority_order(self) -> "MeasureQuerySet":
+        """High, medium, low, then the measures without a priority; the concept's order within."""
+        return self.order_by(
+            F("priority").asc(nulls_last=True), "thematic_field__position", "position"
         )
 
 
@@ -149,11 +208,25 @@ class Measure(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = BoundedTextField(_("description / context"), max_length=20000)
+    target_groups_as_printed = models.CharField(
+        _("target groups as printed in the concept"), max_length=500, blank=True
+    )
     target_groups = models.ManyToManyField(
-        TargetGroup, verbose_name=_("target groups"), related_name="measures", blank=True
+        TargetGroup,
+        verbose_name=_("target groups"),
+        related_name="measures",
+        blank=True,
+        through="MeasureTargetGroup",
+    )
+    actors_as_printed = models.CharField(
+        _("actors as printed in the concept"), max_length=500, blank=True
     )
     actors = models.ManyToManyField(
-        Actor, verbose_name=_("actors involved"), related_name="measures", blank=True
+        Actor,
+        verbose_name=_("actors involved"),
+        related_name="measures",
+        blank=True,
+        through="MeasureActor",
     )
 
     costs_as_printed = models.CharField(
@@ -200,6 +273,19 @@ class Measure(models.Model):
         symmetrical=False,
         related_name="referenced_by",
         blank=True,
+        through="MeasureInteraction",
+        through_fields=("from_measure", "to_measure"),
+    )
+
+    # Step 3 of chapter 6.1 (staff)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, null=True, blank=True
+    )
+    priority_reason = BoundedTextField(
+        _("reason for the priority"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why this priority, e.g. the passage of the concept it follows."),
     )
 
     # Implementation tracking (staff)
@@ -209,7 +295,27 @@ class Measure(models.Model):
         choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
     )
-    responsible_office = models.CharField(_("responsible office"), max_length=200, blank=True)
+    responsible_office = models.ForeignKey(
+        Office,
+        verbose_name=_("responsible office"),
+        related_name="measures",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    tracking_updated_at = models.DateTimeField(
+        _("tracking last updated"),
+        null=True,
+        blank=True,
+        help_text=_("Set by every change of the tracking; reminders count from here."),
+    )
     staff_notes = BoundedTextField(_("notes for staff"), max_length=10000, blank=True)
 
     # history: registered in translation.py, once the English fields exist (see
@@ -226,6 +332,21 @@ class Measure(models.Model):
             *_range_constraints("time_horizon"),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^4\.([1-9]|10)\.[0-9]+$"), name="measure_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="measure_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start"))
+                | Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True),
+                name="measure_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__gte=F("actual_start"))
+                | Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True),
+                name="measure_actual_end_after_start",
             ),
         ]
 
@@ -250,6 +371,9 @@ class Measure(models.Model):
             lambda: self._validate_range("material_cost"),
             lambda: self._validate_range("time_horizon"),
             self._validate_code_in_field,
+            self._validate_priority_reason,
+            lambda: self._validate_dates("planned"),
+            lambda: self._validate_dates("actual"),
         )
 
     def _validate_range(self, prefix: str):
@@ -266,6 +390,139 @@ class Measure(models.Model):
             and not self.code.startswith(f"{self.thematic_field.code}.")
         ):
             yield "code", _("The code must start with the thematic field's code.")
+
+    def _validate_priority_reason(self):
+        if self.priority is not None and not (self.priority_reason or "").strip():
+            yield "priority_reason", _("Give the reason for the priority.")
+
+    def _validate_dates(self, kind: str):
+        start, end = getattr(self, f"{kind}_start"), getattr(self, f"{kind}_end")
+        if start and end and end < start:
+            yield f"{kind}_end", _("The end cannot be before the start.")
+
+
+class MeasureActor(models.Model):
+    """An actor of a measure, in the order the concept names them; the lead actor
+    ("hauptverantwortlich", chapter 6.1 step 2) is marked."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), related_name="actor_links", on_delete=models.CASCADE
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), related_name="measure_links", on_delete=models.CASCADE
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_lead = models.BooleanField(_("lead actor"), default=False)
+
+    class Meta:
+        db_table = "measures_measure_actors"
+        ordering = ["position", "id"]
+        verbose_name = _("actor of the measure")
+        verbose_name_plural = _("actors of the measure")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "actor"], name="measure_actor_once"),
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(is_lead=True), name="measure_one_lead_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.actor)
+
+
+class MeasureTargetGroup(models.Model):
+    """A target group of a measure, in the order the concept names them."""
+
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        related_name="target_group_links",
+        on_delete=models.CASCADE,
+    )
+    target_group = models.ForeignKey(
+        TargetGroup,
+        verbose_name=_("target group"),
+        related_name="measure_links",
+        on_delete=models.CASCADE,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        db_table = "measures_measure_target_groups"
+        ordering = ["position", "id"]
+        verbose_name = _("target group of the measure")
+        verbose_name_plural = _("target groups of the measure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "target_group"], name="measure_target_group_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target_group)
+
+
+class MeasureInteraction(models.Model):
+    """ "Wechselwirkung mit anderen Maßnahmen" of a profile, in the printed order. A
+    reconstructed link stands where the concept prints the broken cross-reference "Fehler!
+    Verweisquelle konnte nicht gefunden werden." and its target follows from the document."""
+
+    from_measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        related_name="interaction_links",
+        on_delete=models.CASCADE,
+    )
+    to_measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("interacts with"),
+        related_name="referenced_by_links",
+        on_delete=models.CASCADE,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    reconstructed = models.BooleanField(
+        _("reconstructed"),
+        default=False,
+        help_text=_("The concept prints a broken cross-reference here; the target is inferred."),
+    )
+
+    class Meta:
+        db_table = "measures_measure_interactions"
+        ordering = ["position", "id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_measure", "to_measure"], name="measure_interaction_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_measure=F("to_measure")), name="measure_interaction_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_measure.code} → {self.to_measure.code}"
+
+
+class TimelineEntry(models.Model):
+    """A step of a measure's implementation, shown publicly on the measure's page."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), related_name="timeline", on_delete=models.CASCADE
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    text = BoundedTextField(_("text"), max_length=5000, blank=True)
+    url = WebURLField(_("link"), max_length=500, blank=True)
+
+    # history: registered in translation.py, once the English fields exist
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
 
 
 class BestPractice(models.Model):

@@ -1,5 +1,5 @@
 from fabtown.content_translation import ContentTranslation, register
-from measures.models import Actor, Measure, TargetGroup, ThematicField
+from measures.models import Actor, Measure, Office, TargetGroup, ThematicField, TimelineEntry
 
 # The concept's printed costs and time horizon (`*_as_printed`) stay German only: they quote it.
 MEASURE_TEXT_FIELDS = (
@@ -13,6 +13,7 @@ MEASURE_TEXT_FIELDS = (
     "personnel_cost_remark",
     "material_cost_remark",
     "time_horizon_remark",
+    "priority_reason",
 )
 
 
@@ -28,6 +29,14 @@ class TargetGroupTranslation(ContentTranslation):
     fields = ("name",)
 
 
+class OfficeTranslation(ContentTranslation):
+    fields = ("name",)
+
+
+class TimelineEntryTranslation(ContentTranslation):
+    fields = ("title", "text")
+
+
 class MeasureTranslation(ContentTranslation):
     fields = MEASURE_TEXT_FIELDS
 
@@ -36,3 +45,5 @@ register(ThematicField, ThematicFieldTranslation)
 register(Actor, ActorTranslation)
 register(TargetGroup, TargetGroupTranslation)
 register(Measure, MeasureTranslation, history={"m2m_fields": ["target_groups", "actors"]})
+register(Office, OfficeTranslation, history={})
+register(TimelineEntry, TimelineEntryTranslation, history={})
