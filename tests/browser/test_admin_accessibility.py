@@ -38,7 +38,19 @@ def _records():
     LabelApplicationFactory(status="submitted", submitted_at="2026-11-01T10:00:00+01:00")
     MembershipFactory()
     AccessibilityFeedback.objects.create(page="/", message="Kontrast zu gering")
+    _measure_tracking()
     return site
+
+
+def _measure_tracking():
+    """Issue 13: an office and a timeline entry, so the measure form shows its tracking."""
+    from measures.models import Measure, Office, TimelineEntry
+
+    office = Office.objects.create(name="Amt für Stadtplanung", email="stadtplanung@example.org")
+    measure = Measure.objects.get(code="4.1.1")  # the first measure: its change form is checked
+    measure.responsible_office = office
+    measure.save()
+    TimelineEntry.objects.create(measure=measure, date="2026-10-01", title="Auftakt")
 
 
 def _admin_url(name: str, *args) -> str | None:

@@ -78,6 +78,18 @@ def full_data(bochum_data):
     from vacancies.models import UnitCount  # issue 11: the seeds print no unit count
 
     UnitCount.objects.create(units=2400, counted_on="2025-01-01", source="Zählung")
+    _measure_tracking()
+
+
+def _measure_tracking():
+    """Issue 13: the seed tracks no measure; an office and a timeline entry for one."""
+    from measures.models import Measure, Office, TimelineEntry
+
+    office = Office.objects.create(name="Amt für Stadtplanung", email="stadtplanung@example.org")
+    measure = Measure.objects.get(code="4.3.1")
+    measure.responsible_office = office
+    measure.save()
+    TimelineEntry.objects.create(measure=measure, date="2026-10-01", title="Auftakt")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
