@@ -42,8 +42,8 @@ document.addEventListener("DOMContentLoaded", function () {
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "label": "data(id)", "color": "#ffffff",
-        "font-size": 11, "font-weight": "bold", "text-valign": "center", "text-halign": "center",
-        "width": 42, "height": 42, "border-width": 2, "border-color": "#ffffff"
+        "font-size": 12, "font-weight": "bold", "text-valign": "center", "text-halign": "center",
+        "width": 50, "height": 50, "border-width": 2, "border-color": "#ffffff"
       } },
       { selector: "node.supporting", style: { "shape": "round-rectangle" } },
       { selector: "edge", style: {
