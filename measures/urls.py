@@ -6,5 +6,18 @@ from measures import views
 app_name = "measures"
 urlpatterns = [
     path(_("measures/"), views.catalogue, name="catalogue"),
+    # the overviews before the profiles: "measures/overview/" would otherwise be read as a code
+    path(_("measures/overview/"), views.overview_index, name="overview"),
+    path(_("measures/overview/actors/"), views.overview_actors, name="overview-actors"),
+    path(
+        _("measures/overview/time-and-cost/"),
+        views.overview_time_cost,
+        name="overview-time-cost",
+    ),
+    path(
+        _("measures/overview/interactions/"),
+        views.overview_interactions,
+        name="overview-interactions",
+    ),
     path(_("measures/<str:code>/"), views.detail, name="detail"),
 ]
