@@ -350,6 +350,12 @@ def _document(buffer: BytesIO, *, title: str) -> _ProfileDocument:
     )  # fmt: skip
 
 
+def _frame_width(document: SimpleDocTemplate) -> float:
+    """The width a flowable may take: the page's frame keeps ReportLab's padding of 6 pt on
+    each side inside the margins (a wider table would stick out, and its split rows jump)."""
+    return document.width - 2 * 6
+
+
 def profile_pdf(measure: Measure) -> bytes:
     """The Steckbrief of one measure (from `Measure.objects.with_profile()`)."""
     styles = _Styles()
@@ -358,7 +364,7 @@ def profile_pdf(measure: Measure) -> bytes:
     document = _document(buffer, title=title)
     footer = _footer(styles)
     document.build(
-        _profile_story(measure, styles, width=document.width),
+        _profile_story(measure, styles, width=_frame_width(document)),
         onFirstPage=footer,
         onLaterPages=footer,
     )
@@ -397,6 +403,6 @@ def catalogue_pdf(measures: Iterable[Measure]) -> bytes:
     ]
     for measure in measures:
         story.append(PageBreak())
-        story += _profile_story(measure, styles, width=document.width)
+        story += _profile_story(measure, styles, width=_frame_width(document))
     document.multiBuild(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
