@@ -214,18 +214,13 @@ def _rows(measure: Measure, styles: _Styles) -> list[tuple[str, list[Flowable]]]
 # --- The story -----------------------------------------------------------------------------
 
 
-class _MeasureHeading(Paragraph):
-    """The heading of a profile; the document lists it in the contents and the outline."""
+class _Heading(Paragraph):
+    """A heading the document lists in its contents and the PDF's outline: a thematic field
+    (level 0) or a measure (level 1)."""
 
-    def __init__(self, text: str, style: ParagraphStyle, *, entry: str, key: str):
+    def __init__(self, text: str, style: ParagraphStyle, *, level: int, entry: str, key: str):
         super().__init__(text, style)
-        self.entry = entry
-        self.key = key
-
-
-class _FieldHeading(Paragraph):
-    def __init__(self, text: str, style: ParagraphStyle, *, entry: str, key: str):
-        super().__init__(text, style)
+        self.level = level
         self.entry = entry
         self.key = key
 
@@ -233,12 +228,12 @@ class _FieldHeading(Paragraph):
 def _profile_story(measure: Measure, styles: _Styles, *, width: float) -> list[Flowable]:
     field = measure.thematic_field
     story: list[Flowable] = [
-        _FieldHeading(
-            _text(f"{field.code} {field.title}"), styles.field,
+        _Heading(
+            _text(f"{field.code} {field.title}"), styles.field, level=0,
             entry=f"{field.code} {field.title}", key=f"field-{field.code}",
         ),
-        _MeasureHeading(
-            f"{escape(measure.code)} {_text(measure.title)}", styles.heading,
+        _Heading(
+            f"{escape(measure.code)} {_text(measure.title)}", styles.heading, level=1,
             entry=f"{measure.code} {measure.title}", key=f"measure-{measure.code}",
         ),
     ]  # fmt: skip
@@ -291,19 +286,17 @@ class _ProfileDocument(SimpleDocTemplate):
     """Adds each field and measure heading to the contents and to the PDF's outline."""
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        level = (
-            0 if isinstance(flowable, _FieldHeading) else 1
-            if isinstance(flowable, _MeasureHeading) else None
-        )  # fmt: skip
-        if level is None:
+        if not isinstance(flowable, _Heading):
             return
-        if level == 0 and flowable.key in self._seen_fields:
-            return  # the field heads every profile of it; listed once, at its first
-        if level == 0:
+        if flowable.level == 0:
+            if flowable.key in self._seen_fields:
+                return  # the field heads each of its profiles; listed once, at its first
             self._seen_fields.add(flowable.key)
         self.canv.bookmarkPage(flowable.key)
-        self.canv.addOutlineEntry(flowable.entry, flowable.key, level=level, closed=level == 0)
-        self.notify("TOCEntry", (level, flowable.entry, self.page, flowable.key))
+        self.canv.addOutlineEntry(
+            flowable.entry, flowable.key, level=flowable.level, closed=flowable.level == 0
+        )
+        self.notify("TOCEntry", (flowable.level, flowable.entry, self.page, flowable.key))
 
     def handle_documentBegin(self):
         self._seen_fields: set[str] = set()
