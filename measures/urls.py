@@ -19,5 +19,9 @@ urlpatterns = [
         views.overview_interactions,
         name="overview-interactions",
     ),
+    # Steckbrief PDF and catalogue CSV (issue 13)
+    path(_("measures/profiles.pdf"), views.profiles_pdf, name="profiles-pdf"),
+    path(_("measures/catalogue.csv"), views.catalogue_csv, name="catalogue-csv"),
+    path(_("measures/<str:code>/profile.pdf"), views.profile_pdf, name="profile-pdf"),
     path(_("measures/<str:code>/"), views.detail, name="detail"),
 ]

@@ -1,9 +1,11 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from fabtown.answers import cache_anonymous_answer
-from measures import overviews, selectors
+from measures import exports, overviews, pdf, selectors
 from measures.filters import MeasureFilter
 from measures.models import (
     MATERIAL_COST_DEFINITIONS,
@@ -46,6 +48,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # --- The overview figures of chapter 4.11 (Abb. 19–22) as pages: measures/overviews.py ---
+# --- Steckbrief PDF and catalogue CSV (issue 13) ---------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    # inline: the browser shows it and offers to save it under this name
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @require_safe
@@ -54,11 +64,28 @@ def overview_index(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/overview_index.html")
 
 
+def profile_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    measure = selectors.profile(code)
+    if measure is None:
+        raise Http404
+    return _pdf(
+        pdf.profile_pdf(measure),
+        pgettext("profile", "profile-%(code)s.pdf") % {"code": measure.code},
+    )
+
+
 @require_safe
 @cache_anonymous_answer
 def overview_actors(request: HttpRequest) -> HttpResponse:
     matrices = overviews.actor_matrices(selectors.measures_with_actors())
     return render(request, "measures/overview_actors.html", {"matrices": matrices})
+
+
+def profiles_pdf(request: HttpRequest) -> HttpResponse:
+    return _pdf(
+        pdf.catalogue_pdf(selectors.profiles_in_concept_order()),
+        pgettext("profile", "fabtown-measure-profiles.pdf"),
+    )
 
 
 @require_safe
@@ -78,3 +105,13 @@ def overview_time_cost(request: HttpRequest) -> HttpResponse:
 def overview_interactions(request: HttpRequest) -> HttpResponse:
     network = overviews.interaction_network(selectors.measures_with_interactions())
     return render(request, "measures/overview_interactions.html", {"network": network})
+
+
+def catalogue_csv(request: HttpRequest) -> HttpResponse:
+    return exports.catalogue_csv(
+        selectors.profiles_in_concept_order(),
+        url_of=lambda measure: request.build_absolute_uri(
+            reverse("measures:detail", args=[measure.code])
+        ),
+        filename=pgettext("profile", "fabtown-measures.csv"),
+    )
