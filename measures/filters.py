@@ -88,7 +88,7 @@ class CostLimitFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, rating: str, **kwargs):
         self.rating = rating
         kwargs.setdefault("choices", _limit_choices(COST_LIMITS, CostLevel))
-        kwargs.setdefault("empty_label", _("any"))
+        kwargs.setdefault("empty_label", _("no limit"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -176,6 +176,12 @@ class MeasureStepsFilter(MeasureLimitsFilter):
         method="filter_min_priority",
         empty_label=_("all measures, the highest priority first"),
     )
+
+    # The choices in the order of the steps, for the summary line of the result.
+    step_order = [
+        "actor", "field", "min_priority", "max_time_horizon", "max_personnel_cost",
+        "max_material_cost",
+    ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,7 +63,7 @@ def steps(request: HttpRequest) -> HttpResponse:
         "funding": funding_measures(),
         "candidates": candidate_places(measures=measures),
         "space_measures": [measure for measure in measures if measure.needs_space],
-        "criteria": _criteria(filterset.form) if valid else [],
+        "criteria": _criteria(filterset.form, filterset.step_order) if valid else [],
         "definitions": {
             "personnel": PERSONNEL_COST_DEFINITIONS.items(),
             "material": MATERIAL_COST_DEFINITIONS.items(),
@@ -72,10 +72,11 @@ def steps(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/steps.html", context, status=200 if valid else 400)
 
 
-def _criteria(form) -> list[tuple[str, str]]:
+def _criteria(form, order: list[str]) -> list[tuple[str, str]]:
     """The choices made, as "label: value" for the printed summary line."""
     criteria = []
-    for name, field in form.fields.items():
+    for name in order:
+        field = form.fields[name]
         value = form.cleaned_data.get(name)
         if value in ("", None):
             continue
