@@ -85,6 +85,8 @@ class CostLimitFilter(django_filters.ChoiceFilter):
     """The most a measure may cost (`low`, `medium`, `high`): its rating's upper end within the
     limit, or no rating (measures/selectors.py)."""
 
+    limits = COST_LIMITS
+
     def __init__(self, *args, rating: str, **kwargs):
         self.rating = rating
         kwargs.setdefault("choices", _limit_choices(COST_LIMITS, CostLevel))
@@ -95,8 +97,6 @@ class CostLimitFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return qs.filter(within_limit_q(rating=self.rating, limit=self.limits[value]))
-
-    limits = COST_LIMITS
 
 
 @extend_schema_field({"type": "string", "enum": list(TIME_LIMITS)})
