@@ -132,6 +132,7 @@ class MeasureAdmin(TranslatedDomainAdmin):
         (_("Profile"), {"fields": ["problem", "solution", "impact", "challenges"]}),
         (_("Interactions"), {"fields": ["interactions_note"]}),
         (_("Priority (chapter 6.1, step 3)"), {"fields": ["priority", "priority_reason"]}),
+        (_("Sites (chapter 6.1, step 4)"), {"fields": ["needs_space"]}),
         (_("Implementation (staff)"), {"fields": [
             "implementation_status", "responsible_office", "progress",
             ("planned_start", "planned_end"), ("actual_start", "actual_end"),

@@ -3,7 +3,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from fabtown.api import AnyoneReadsStaffWrites, CachedAnonymousReadsMixin, ServiceWritesMixin
 from fabtown.filters import IdFilter
-from measures.filters import MeasureFilter
+from measures.filters import CostLimitFilter, MeasureFilter, PriorityFilter, TimeLimitFilter
 from measures.models import CostLevel, Measure, Priority, TimeHorizon
 from measures.services import TRACKING_FIELDS, measure_update_tracking
 
@@ -126,6 +126,21 @@ class MeasureStatusSerializer(serializers.ModelSerializer):
 class MeasureAPIFilter(MeasureFilter):
     actor = IdFilter(field_name="actors", label="actor id")
     target_group = IdFilter(field_name="target_groups", label="target group id")
+    # Chapter 6.1, steps 3, 6 and 7 (issue 13): limits on ranges. A measure fits when its
+    # rating's upper end is within the limit; a measure without that rating is included (its
+    # range is null in the answer). measures/selectors.py defines the rule once.
+    max_personnel_cost = CostLimitFilter(
+        rating="personnel_cost",
+        label="personnel cost at most: the rating's upper end within it, or no rating",
+    )
+    max_material_cost = CostLimitFilter(
+        rating="material_cost",
+        label="material cost at most: the rating's upper end within it, or no rating",
+    )
+    max_time_horizon = TimeLimitFilter(
+        label="time horizon at most: the rating's upper end within it, or no rating"
+    )
+    priority = PriorityFilter(label="priority; none: not set")
 
 
 class MeasureViewSet(

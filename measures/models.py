@@ -288,6 +288,15 @@ class Measure(models.Model):
         help_text=_("Why this priority, e.g. the passage of the concept it follows."),
     )
 
+    # Step 4 of chapter 6.1 (the seven steps): measures that need a site or a space, for which
+    # the guided choice shows candidate sites. An editorial reading of the concept (the
+    # profiles do not say it in one field); initial data in measures/data/needs_space.json.
+    needs_space = models.BooleanField(
+        _("needs a site or space"),
+        default=False,
+        help_text=_("The guided choice (step 4) shows candidate sites of the vacancy cadastre."),
+    )
+
     # Implementation tracking (staff)
     implementation_status = models.CharField(
         _("implementation status"),

@@ -110,6 +110,7 @@ def load_catalogue(report: Counter) -> None:
         if entry["code"] in created_measures or _links_never_ordered(measure):
             _write_links_in_concept_order(report, measure, entry, by_code)
     _fill_initial_priorities(report)
+    _fill_needs_space(report)
 
     # Actors and target groups exist once a measure names them; their English names are
     # filled on every load, also for measures loaded before the English files existed.
@@ -187,6 +188,19 @@ def _fill_initial_priorities(report: Counter) -> None:
             measure.full_clean()
             measure.save()
             report["measure priorities from chapter 6.1"] += 1
+
+
+def _fill_needs_space(report: Counter) -> None:
+    """Chapter 6.1, step 4, as initial data (an editorial reading, see the file's note): only
+    for a measure that never needed space, so a mark staff removed is not brought back."""
+    codes = read_json(DATA / "needs_space.json")["measures"]
+    for measure in Measure.objects.filter(code__in=codes, needs_space=False):
+        if measure.history.filter(needs_space=True).exists():
+            continue
+        measure.needs_space = True
+        measure.full_clean()
+        measure.save()
+        report["measures marked as needing space (chapter 6.1)"] += 1
 
 
 def _fill_printed_lists(report: Counter, measure: Measure, entry: dict) -> None:

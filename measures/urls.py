@@ -23,5 +23,6 @@ urlpatterns = [
     path(_("measures/profiles.pdf"), views.profiles_pdf, name="profiles-pdf"),
     path(_("measures/catalogue.csv"), views.catalogue_csv, name="catalogue-csv"),
     path(_("measures/<str:code>/profile.pdf"), views.profile_pdf, name="profile-pdf"),
+    path(_("measures/steps/"), views.steps, name="steps"),
     path(_("measures/<str:code>/"), views.detail, name="detail"),
 ]

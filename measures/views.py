@@ -6,13 +6,15 @@ from django.views.decorators.http import require_safe
 
 from fabtown.answers import cache_anonymous_answer
 from measures import exports, overviews, pdf, selectors
-from measures.filters import MeasureFilter
+from measures.candidates import candidate_places
+from measures.filters import MeasureFilter, MeasureStepsFilter
 from measures.models import (
     MATERIAL_COST_DEFINITIONS,
     PERSONNEL_COST_DEFINITIONS,
     Measure,
     TimeHorizon,
 )
+from measures.selectors import funding_measures, measures_for_steps, step_results
 
 
 @require_safe
@@ -115,3 +117,42 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
         ),
         filename=pgettext("profile", "fabtown-measures.csv"),
     )
+
+
+@require_safe
+@cache_anonymous_answer
+def steps(request: HttpRequest) -> HttpResponse:
+    """The seven steps of chapter 6.1 as a guided choice: one GET form, every choice in the
+    URL, the fitting measures in priority order."""
+    filterset = MeasureStepsFilter(request.GET, queryset=measures_for_steps())
+    valid = filterset.is_valid()
+    chosen = filterset.form.cleaned_data if valid else {}
+    actor_id = int(chosen["actor"]) if chosen.get("actor") else None
+    measures = list(filterset.qs.in_priority_order()) if valid else []
+    context = {
+        "filterset": filterset,
+        "submitted": bool(request.GET),
+        "results": step_results(measures=measures, actor_id=actor_id),
+        "funding": funding_measures(),
+        "candidates": candidate_places(measures=measures),
+        "space_measures": [measure for measure in measures if measure.needs_space],
+        "criteria": _criteria(filterset.form, filterset.step_order) if valid else [],
+        "definitions": {
+            "personnel": PERSONNEL_COST_DEFINITIONS.items(),
+            "material": MATERIAL_COST_DEFINITIONS.items(),
+        },
+    }
+    return render(request, "measures/steps.html", context, status=200 if valid else 400)
+
+
+def _criteria(form, order: list[str]) -> list[tuple[str, str]]:
+    """The choices made, as "label: value" for the printed summary line."""
+    criteria = []
+    for name in order:
+        field = form.fields[name]
+        value = form.cleaned_data.get(name)
+        if value in ("", None):
+            continue
+        labels = {str(key): label for key, label in field.choices}
+        criteria.append((field.label, labels.get(str(value), value)))
+    return criteria

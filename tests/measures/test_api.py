@@ -4,6 +4,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from fabtown.roles import EDITORS, ensure_staff_groups
+from measures.models import Measure
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,81 @@ def test_staff_update_the_implementation_status_only(bochum_data):
         == 401
     )
     assert editor.delete("/api/v1/measures/4.4.2/").status_code == 405
+
+
+def _api_codes(params):
+    response = APIClient().get("/api/v1/measures/", {"page_size": 100, **params})
+    assert response.status_code == 200, response.json()
+    return [m["code"] for m in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("limit", "included", "excluded"),
+    [
+        # 4.6.4 is "gering bis mittel", 4.1.1 and 4.9.1 "mittel bis hoch"
+        ("low", ["4.5.1", "4.6.1"], ["4.6.4", "4.1.1", "4.9.1"]),
+        ("medium", ["4.6.4", "4.2.1"], ["4.1.1", "4.9.1"]),
+        ("high", ["4.1.1", "4.9.1", "4.6.4"], []),
+    ],
+)
+def test_the_personnel_cost_limit_applies_to_the_upper_end_of_the_range(
+    bochum_data, limit, included, excluded
+):
+    codes = _api_codes({"max_personnel_cost": limit})
+    assert set(included) <= set(codes) and not set(excluded) & set(codes)
+
+
+def test_measures_without_a_rating_are_included_with_a_null_range(bochum_data):
+    # 4.1.1: "Sachkosten (keine, über Fördermittel gedeckt)" – no level, not "low"
+    body = APIClient().get("/api/v1/measures/", {"max_material_cost": "low", "page_size": 100})
+    rows = {m["code"]: m for m in body.json()["results"]}
+    assert rows["4.1.1"]["material_cost"] is None
+    assert "4.9.1" not in rows  # "hoch, je nach Maßnahme"
+    assert _api_codes({"max_time_horizon": "short"}) == ["4.6.4", "4.8.2"]
+    assert len(_api_codes({"max_time_horizon": "long"})) == 25
+
+
+def test_the_priority_and_actor_filters(bochum_data):
+    assert _api_codes({"priority": "high"}) == [
+        "4.1.1", "4.1.2", "4.1.3", "4.4.1", "4.4.2", "4.4.3", "4.4.4",
+    ]  # fmt: skip
+    assert len(_api_codes({"priority": "none"})) == 18
+    assert _api_codes({"priority": "low"}) == []
+    actor = Measure.objects.get(code="4.9.1").actors.get(name="Verkehrsplanung")
+    assert _api_codes({"actor": actor.pk, "max_personnel_cost": "high"}) == ["4.9.1"]
+    assert _api_codes({"actor": actor.pk, "max_personnel_cost": "medium"}) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_personnel_cost": "2"},
+        {"max_material_cost": "cheap"},
+        {"max_time_horizon": "medium-term"},
+        {"priority": "urgent"},
+    ],
+)
+def test_invalid_limits_are_refused_with_field_errors(bochum_data, params):
+    response = APIClient().get("/api/v1/measures/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
+
+
+def test_the_limits_are_documented_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/measures/"]["get"]["parameters"]}
+    # (drf-spectacular sorts the values)
+    assert set(parameters["max_personnel_cost"]["schema"]["enum"]) == {"low", "medium", "high"}
+    assert set(parameters["max_time_horizon"]["schema"]["enum"]) == {"short", "medium", "long"}
+    assert set(parameters["priority"]["schema"]["enum"]) == {"high", "medium", "low", "none"}
+
+
+def test_the_filtered_list_takes_as_many_queries_as_the_whole(
+    bochum_data, django_assert_max_num_queries
+):
+    """Reason: as for the whole catalogue (7); the limits are conditions of the one query."""
+    with django_assert_max_num_queries(7):
+        APIClient().get(
+            "/api/v1/measures/",
+            {"max_personnel_cost": "medium", "max_time_horizon": "medium", "priority": "none"},
+        )

@@ -110,3 +110,29 @@ def site_ids_of_owner(*, name: str = "", contact: str = "", site_id: int | None 
     live = Site.objects.filter(match).values_list("pk", flat=True)
     past = Site.history.filter(match).values_list("id", flat=True)
     return set(live) | set(past)
+
+
+# The most sites the guided choice of the measure catalogue lists; the rest are a link away.
+CANDIDATE_SITES_SHOWN = 30
+
+
+def candidate_places_for_measures(measures) -> list:
+    """The sites on offer and the search areas, as candidate places for the measures of the
+    catalogue that need space (chapter 6.1, step 4: "Welche Standorte oder Immobilien kommen
+    für die Umsetzung in Frage?"). Public data only: names and links, never owner data. Two
+    queries, whatever the number of measures; registered in VacanciesConfig.ready."""
+    from measures.candidates import Candidate
+
+    site_url = reverse("vacancies:detail", kwargs={"pk": 0}).removesuffix("0/")
+    list_url = reverse("vacancies:list")
+    sites = Site.objects.on_offer().only("id", "name", "kind").order_by("name")
+    places = [
+        Candidate(label=site.name, url=f"{site_url}{site.pk}/", kind="site")
+        for site in sites[:CANDIDATE_SITES_SHOWN]
+    ]
+    areas = SearchArea.objects.only("slug", "name").order_by(localized("name"))
+    places += [
+        Candidate(label=area.name, url=f"{list_url}?area={area.slug}", kind="search_area")
+        for area in areas
+    ]
+    return places
