@@ -8,6 +8,8 @@ history. Any other column (a title, a description) is not read: the catalogue's 
 concept's and changes in the admin only.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
@@ -56,6 +58,12 @@ class DayWidget(widgets.DateWidget):
     def __init__(self):
         super().__init__(format="%Y-%m-%d")
         self.formats = ("%Y-%m-%d", "%d.%m.%Y")
+
+    def clean(self, value, row=None, **kwargs):
+        # A workbook's date cell is read as a datetime at midnight: the same day, not a change.
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return super().clean(value, row=row, **kwargs)
 
 
 class MeasureTrackingResource(FormulaSafeResource):
