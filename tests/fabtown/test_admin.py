@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from fabtown.models import ImportRun
 from label.models import LabelApplication, LabelSettings
-from measures.models import Measure
+from measures.models import Measure, TrackingReminder
 from producers.models import Producer
 from tests.factories import (
     ApplicantFactory,
@@ -78,6 +78,16 @@ def full_data(bochum_data):
     from vacancies.models import UnitCount  # issue 11: the seeds print no unit count
 
     UnitCount.objects.create(units=2400, counted_on="2025-01-01", source="Zählung")
+    # issue 13: no office in the seeds; a reminder comes from the daily job
+    from django.utils import timezone
+
+    from measures.models import Office
+
+    office = Office.objects.create(name="Amt für Stadtplanung", email="amt@bochum.example")
+    TrackingReminder.objects.create(
+        measure=Measure.objects.first(), office=office, reason="stale", sent_at=timezone.now(),
+        sent_to=office.email,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -105,6 +115,7 @@ NO_ADD = {
     SiteProposal,
     SiteReport,
     OwnerDataExport,
+    TrackingReminder,
 }
 
 
