@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_translation import TranslatedAdmin, TranslatedDomainAdmin
+from fabtown.importing import KeepGoodRowsImportMixin
 from measures.models import (
     Actor,
     BestPractice,
@@ -13,7 +14,9 @@ from measures.models import (
     TargetGroup,
     ThematicField,
     TimelineEntry,
+    TrackingReminder,
 )
+from measures.resources import MeasureTrackingResource
 
 
 class BestPracticeInline(admin.TabularInline):
@@ -75,7 +78,15 @@ class TargetGroupAdmin(TranslatedAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(TranslatedDomainAdmin):
+class MeasureAdmin(KeepGoodRowsImportMixin, TranslatedDomainAdmin):
+    # The tracking as a spreadsheet (measures/resources.py): updates only, matched by the code.
+    resource_classes = [MeasureTrackingResource]
+    import_template_name = "admin/measures/measure/import.html"
+
+    def has_import_permission(self, request) -> bool:
+        # The import creates no measure: changing them is enough.
+        return self.has_change_permission(request)
+
     list_display = [
         "code", "title", "field_code", "personnel_cost", "material_cost", "time_horizon",
         "priority", "implementation_status",
@@ -139,3 +150,23 @@ class MeasureAdmin(TranslatedDomainAdmin):
             "tracking_updated_at", "staff_notes",
         ]}),
     ]  # fmt: skip
+
+
+@admin.register(TrackingReminder)
+class TrackingReminderAdmin(admin.ModelAdmin):
+    """The log of the reminders sent (measures/reminders.py): read only, written by the job."""
+
+    list_display = ["sent_at", "measure", "office", "reason", "sent_to", "escalated_at"]
+    list_filter = ["reason", "office", ("escalated_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["measure", "office"]
+    search_fields = ["measure__code", "office__name_de"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,6 +1,10 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.fields import BoundedTextField, WebURLField
@@ -192,6 +196,71 @@ class MeasureQuerySet(models.QuerySet):
         """High, medium, low, then the measures without a priority; the concept's order within."""
         return self.order_by(
             F("priority").asc(nulls_last=True), "thematic_field__position", "position"
+        )
+
+    # Reminders (issue 13): "due for a reminder" is defined here once, in the database.
+    def with_reminder_reasons(self, *, now: datetime.datetime) -> "MeasureQuerySet":
+        """Annotates `tracked_since` and one flag per reminder reason (`reminder_stale`,
+        `reminder_overdue_start`, `reminder_overdue_end`) as of `now`.
+
+        Stale: the tracking was last updated (else the measure first recorded in its history)
+        more than the responsible office's `stale_after_days` ago, and the measure is neither
+        completed nor dropped; never recorded at all counts as stale. Overdue start: the planned
+        start is before today and the measure has not started (not started, planned). Overdue
+        end: the planned end is before today and the measure is neither completed nor dropped.
+        """
+        today = timezone.localdate(now)
+        first_recorded = (
+            Measure.history.model.objects.filter(id=OuterRef("pk"))
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        stale_after = ExpressionWrapper(
+            F("responsible_office__stale_after_days") * datetime.timedelta(days=1),
+            output_field=models.DurationField(),
+        )
+        still_open = ~Q(
+            implementation_status__in=[
+                ImplementationStatus.COMPLETED,
+                ImplementationStatus.DROPPED,
+            ]
+        )
+        not_started = Q(
+            implementation_status__in=[
+                ImplementationStatus.NOT_STARTED,
+                ImplementationStatus.PLANNED,
+            ]
+        )
+        return self.annotate(
+            tracked_since=Coalesce("tracking_updated_at", Subquery(first_recorded))
+        ).annotate(
+            reminder_stale=ExpressionWrapper(
+                still_open
+                & Q(responsible_office__isnull=False)
+                & (
+                    Q(tracked_since__isnull=True)
+                    | Q(tracked_since__lt=Value(now, models.DateTimeField()) - stale_after)
+                ),
+                output_field=models.BooleanField(),
+            ),
+            reminder_overdue_start=ExpressionWrapper(
+                not_started & Q(planned_start__lt=today), output_field=models.BooleanField()
+            ),
+            reminder_overdue_end=ExpressionWrapper(
+                still_open & Q(planned_end__lt=today), output_field=models.BooleanField()
+            ),
+        )
+
+    def due_for_reminder(self, *, now: datetime.datetime) -> "MeasureQuerySet":
+        """Measures with a responsible office and at least one reason for a reminder."""
+        return (
+            self.with_reminder_reasons(now=now)
+            .filter(responsible_office__isnull=False)
+            .filter(
+                Q(reminder_stale=True)
+                | Q(reminder_overdue_start=True)
+                | Q(reminder_overdue_end=True)
+            )
         )
 
 
@@ -556,3 +625,57 @@ class BestPractice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Reminders about stale or overdue tracking (issue 13) ---------------------------------------
+
+
+class ReminderReason(models.TextChoices):
+    STALE = "stale", _("tracking is stale")
+    OVERDUE_START = "overdue_start", _("planned start has passed")
+    OVERDUE_END = "overdue_end", _("planned end has passed")
+
+
+class TrackingReminderQuerySet(models.QuerySet):
+    def unanswered(self) -> "TrackingReminderQuerySet":
+        """Reminders the tracking was not updated after: they stand, and are not sent again.
+        An update of the tracking (tracking_updated_at after sent_at) answers them."""
+        return self.filter(
+            Q(measure__tracking_updated_at__isnull=True)
+            | Q(measure__tracking_updated_at__lte=F("sent_at"))
+        )
+
+
+class TrackingReminder(models.Model):
+    """One reminder to an office about one measure and one reason: the record that keeps the
+    same reminder from being sent twice, and the start of the delay before the office's lead is
+    told. Only the office's functional mailbox is stored; the lead's address is personal data
+    and stays on the office (escalated_at says the lead was written to)."""
+
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        related_name="tracking_reminders",
+        on_delete=models.CASCADE,
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        related_name="tracking_reminders",
+        on_delete=models.CASCADE,
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReminderReason.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_to = models.EmailField(_("sent to (office mailbox)"))
+    escalated_at = models.DateTimeField(_("escalated to the lead at"), null=True, blank=True)
+
+    objects = TrackingReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("tracking reminder")
+        verbose_name_plural = _("tracking reminders")
+        indexes = [models.Index(fields=["measure", "reason", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.get_reason_display()} {self.sent_at:%Y-%m-%d}"

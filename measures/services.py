@@ -6,6 +6,12 @@ from measures.models import Measure
 
 # What staff keep current; the catalogue's own text is the concept's and changes in the admin.
 TRACKING_FIELDS = ("implementation_status", "responsible_office")
+# i13-reminders: the spreadsheet import (measures/resources.py) writes these too; the tracking
+# helper's branch extends TRACKING_FIELDS itself: at the merge keep the union.
+TRACKING_FIELDS += (
+    "planned_start", "planned_end", "actual_start", "actual_end", "progress", "priority",
+    "priority_reason_de",
+)  # fmt: skip
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry
 
 from label.models import FeeTier, LabelApplication, LabelApplicationPhoto, Membership
-from measures.models import Measure, ThematicField
+from measures.models import Measure, Office, ThematicField
 from producers.models import Producer, ProductCategory, ProductionForm
 from vacancies.models import InterimUse, SearchArea, Site, SpaceRequest
 
@@ -137,6 +137,14 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"4.6.{n + 1}")
     title = factory.Sequence(lambda n: f"Maßnahme {n}")
     description = "Beschreibung"
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    name = factory.Sequence(lambda n: f"Amt {n}")
+    email = factory.Sequence(lambda n: f"amt{n}@bochum.example")
 
 
 class FeeTierFactory(factory.django.DjangoModelFactory):

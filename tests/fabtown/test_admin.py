@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from fabtown.models import ImportRun
 from label.models import LabelApplication, LabelSettings
-from measures.models import Measure
+from measures.models import Measure, TrackingReminder
 from producers.models import Producer
 from tests.factories import (
     ApplicantFactory,
@@ -82,7 +82,9 @@ def full_data(bochum_data):
 
 
 def _measure_tracking():
-    """Issue 13: the seed tracks no measure; an office and a timeline entry for one."""
+    """Issue 13: the seed tracks no measure; an office, a timeline entry and a reminder."""
+    from django.utils import timezone
+
     from measures.models import Measure, Office, TimelineEntry
 
     office = Office.objects.create(name="Amt für Stadtplanung", email="stadtplanung@example.org")
@@ -90,6 +92,10 @@ def _measure_tracking():
     measure.responsible_office = office
     measure.save()
     TimelineEntry.objects.create(measure=measure, date="2026-10-01", title="Auftakt")
+    TrackingReminder.objects.create(
+        measure=measure, office=office, reason="stale", sent_at=timezone.now(),
+        sent_to=office.email,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -117,6 +123,7 @@ NO_ADD = {
     SiteProposal,
     SiteReport,
     OwnerDataExport,
+    TrackingReminder,
 }
 
 

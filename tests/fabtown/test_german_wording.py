@@ -398,6 +398,23 @@ def test_the_office_s_digest_and_feedback_notice_greet_and_sign(settings):
     _assert_written_properly(feedback, greeting="Guten Tag,")
 
 
+def test_the_measure_tracking_reminder_and_its_escalation_greet_and_sign():
+    from measures.models import Measure
+    from measures.reminders import measure_reminders_send
+    from tests.factories import OfficeFactory
+
+    office = OfficeFactory(email="amt@bochum.example", lead_name="Dr. Lea Leitung",
+                           lead_email="leitung@bochum.example")  # fmt: skip
+    today = timezone.localdate()
+    measure = MeasureFactory(responsible_office=office, planned_start=today - datetime.timedelta(1))
+    Measure.objects.filter(pk=measure.pk).update(tracking_updated_at=timezone.now())
+    measure_reminders_send()
+    measure_reminders_send(now=timezone.now() + datetime.timedelta(days=15))
+    reminder, escalation = mail.outbox
+    _assert_written_properly(reminder, greeting="Guten Tag,")
+    _assert_written_properly(escalation, greeting="Guten Tag Dr. Lea Leitung,")
+
+
 def test_the_english_e_mails_greet_and_sign_in_english(client):
     with translation.override("en"):
         url = reverse("account_signup")

@@ -306,6 +306,7 @@ def test_the_daily_jobs_are_periodic_tasks_of_the_worker():
         "vacancies.tasks.space_request_reminders": "25 4 * * *",
         "vacancies.tasks.space_request_retention": "30 4 * * *",
         "vacancies.tasks.verification_digest_daily": "45 4 * * *",
+        "measures.tasks.measure_reminders_daily": "50 4 * * *",
         "fabtown.tasks.purge_finished_jobs": "30 2 * * *",
         "fabtown.tasks.retry_stalled_jobs": "*/5 * * * *",
     }
