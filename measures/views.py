@@ -10,6 +10,7 @@ from measures.models import (
     Measure,
     TimeHorizon,
 )
+from measures.outcomes import attach_public_outcomes
 
 
 @require_safe
@@ -41,4 +42,5 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = Measure.objects.with_profile().filter(code=code).first()
     if measure is None:
         raise Http404
+    attach_public_outcomes([measure])
     return render(request, "measures/detail.html", {"measure": measure})
