@@ -63,7 +63,7 @@ def measures_with_tracking_flags(*, on: datetime.date, now: datetime.datetime | 
                 output_field=BooleanField(),
             ),
         )
-        .order_by("thematic_field__position", "position")
+        .order_by("thematic_field__position", "position", "code")
     )
 
 
