@@ -39,7 +39,8 @@ def measures_with_tracking_flags(*, on: datetime.date, now: datetime.datetime | 
     """Every measure with three flags computed in the database (one query): `start_overdue`
     (the planned start has passed and it has not started), `end_overdue` (the planned end has
     passed and it is neither completed nor dropped) and `stale` (the tracking was not updated
-    within the responsible office's `stale_after_days`, or never)."""
+    within the responsible office's `stale_after_days`, or never though an office is
+    responsible)."""
     now = now or timezone.now()
     stale_after = ExpressionWrapper(
         Coalesce(F("responsible_office__stale_after_days"), Value(DEFAULT_STALE_AFTER_DAYS))
@@ -58,7 +59,7 @@ def measures_with_tracking_flags(*, on: datetime.date, now: datetime.datetime | 
                 output_field=BooleanField(),
             ),
             stale=ExpressionWrapper(
-                Q(tracking_updated_at__isnull=True)
+                Q(tracking_updated_at__isnull=True, responsible_office__isnull=False)
                 | Q(tracking_updated_at__lt=Value(now) - stale_after),
                 output_field=BooleanField(),
             ),

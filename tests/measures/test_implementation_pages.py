@@ -74,7 +74,10 @@ def test_the_overview_groups_by_status_and_lists_what_is_overdue(client, editor)
     assert [m.title for m in overview.stale] == ["Beginn verpasst"]
     # in the order of the statuses, only those that occur
     assert [value for value, _label, _m in overview.by_status] == [
-        "not_started", "planned", "in_progress", "completed"
+        "not_started",
+        "planned",
+        "in_progress",
+        "completed",
     ]
     page = response.content.decode()
     assert "40 %" in page and "Amt für Stadtplanung" in page

@@ -16,6 +16,7 @@ from tests.factories import MeasureFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
+
 def _days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
