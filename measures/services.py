@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -29,11 +30,16 @@ def _current(measure: Measure, field: str):
 
 
 def _comparable(field: str, value):
+    """The value as stored, so that "40" equals 40 and "2026-03-01" the date (an import
+    passes text)."""
     if field == "responsible_office":
         return getattr(value, "pk", value)
     if field == "priority_reason":
         return value or ""
-    return value
+    try:
+        return Measure._meta.get_field(field).to_python(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
 
 
 @transaction.atomic
@@ -52,7 +58,9 @@ def measure_update_tracking(*, measure: Measure, by: AbstractBaseUser | None, **
     if not changed:
         return measure
     for field, value in changed.items():
-        setattr(measure, field, value)
+        setattr(
+            measure, field, value if field == "responsible_office" else _comparable(field, value)
+        )
     measure.tracking_updated_at = timezone.now()
     return save_validated(measure, by=by)
 

@@ -165,3 +165,21 @@ def test_a_timeline_document_is_at_most_10_mb():
             measure=MeasureFactory(), by=None, date=_days_ago(1), title="X", document=too_large
         )
     assert "10 MB" in str(error.value.message_dict["document"])
+
+
+def test_values_given_as_text_compare_as_stored_so_a_round_trip_changes_nothing():
+    measure = MeasureFactory()
+    measure_update_tracking(
+        measure=measure, by=None, implementation_status="in_progress", progress="40",
+        actual_start=_days_ago(3).isoformat(),
+    )  # fmt: skip
+    stored = Measure.objects.get(pk=measure.pk)
+    assert (stored.progress, stored.actual_start) == (40, _days_ago(3))
+    rows = stored.history.count()
+    measure_update_tracking(
+        measure=stored, by=None, progress="40", actual_start=_days_ago(3).isoformat()
+    )
+    assert stored.history.count() == rows
+    with pytest.raises(ValidationError) as error:
+        measure_update_tracking(measure=stored, by=None, planned_start="morgen")
+    assert "planned_start" in error.value.message_dict
