@@ -47,3 +47,29 @@ def validate_image(image) -> None:
             % {"pixels": round(width * height / 1e6), "limit": MAX_IMAGE_PIXELS // 1_000_000},
             code="image_pixels",
         )
+
+
+# Documents attached to records (a measure's timeline): a PDF or an image, as read from the
+# bytes (whatever the name claims), up to 10 MB.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_EXTENSIONS = ["pdf", *IMAGE_EXTENSIONS]
+
+
+def validate_document(document) -> None:
+    """A PDF (its header says so) or an image validate_image accepts, within 10 MB."""
+    if document.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("The document is larger than %(limit)s MB.") % {"limit": MAX_DOCUMENT_BYTES // 2**20},
+            code="document_bytes",
+        )
+    document.seek(0)
+    head = document.read(5)
+    document.seek(0)
+    if head == b"%PDF-":
+        return
+    try:
+        validate_image(document)
+    except ValidationError:
+        raise ValidationError(
+            _("Upload a PDF or a JPEG, PNG or WebP image."), code="document_format"
+        ) from None

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from fabtown.admin_translation import TranslatedAdmin, TranslatedDomainAdmin
@@ -9,6 +10,7 @@ from measures.models import (
     Measure,
     MeasureActor,
     MeasureInteraction,
+    MeasureOutcome,
     MeasureTargetGroup,
     Office,
     TargetGroup,
@@ -16,7 +18,19 @@ from measures.models import (
     TimelineEntry,
     TrackingReminder,
 )
+from measures.outcomes import content_type_choices
 from measures.resources import MeasureTrackingResource
+from measures.services import (
+    TRACKING_FIELDS,
+    measure_tracking_touched,
+    measure_update_tracking,
+)
+
+# Saved through measure_update_tracking (validated, timestamped, no-op when unchanged); the
+# priority's reason has a field per language and goes with the regular save before it.
+_ADMIN_TRACKING_FIELDS = [
+    field for field in TRACKING_FIELDS if not field.startswith("priority_reason")
+]
 
 
 class BestPracticeInline(admin.TabularInline):
@@ -51,8 +65,29 @@ class MeasureInteractionInline(admin.TabularInline):
 
 class TimelineEntryInline(admin.StackedInline):
     model = TimelineEntry
-    fields = ["date", "title_de", "title_en", "text_de", "text_en", "url"]
+    fields = ["date", "title_de", "title_en", "text_de", "text_en", "url", "document"]
     extra = 0
+
+
+class MeasureOutcomeInline(admin.TabularInline):
+    """Records the measure produced; only kinds registered in measures/outcomes.py."""
+
+    model = MeasureOutcome
+    fields = ["position", "content_type", "object_id", "note_de", "note_en"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content_type":
+            kwargs["queryset"] = ContentType.objects.filter(content_type_choices())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "object_id":
+            formfield.help_text = _(
+                "The record's id: the number in its admin address (…/change/ before it)."
+            )
+        return formfield
 
 
 @admin.register(Office)
@@ -110,7 +145,32 @@ class MeasureAdmin(KeepGoodRowsImportMixin, TranslatedDomainAdmin):
         MeasureInteractionInline,
         BestPracticeInline,
         TimelineEntryInline,
+        MeasureOutcomeInline,
     ]
+    readonly_fields = ["tracking_updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        """The tracking goes through the service; the rest of the profile is saved as usual."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        new = {field: getattr(obj, field) for field in _ADMIN_TRACKING_FIELDS}
+        stored = Measure.objects.filter(pk=obj.pk).values(
+            *[f"{field}_id" if field == "responsible_office" else field for field in new]
+        )[0]
+        for field in new:
+            key = f"{field}_id" if field == "responsible_office" else field
+            setattr(obj, key, stored[key])
+        super().save_model(request, obj, form, change)
+        measure_update_tracking(measure=obj, by=request.user, **new)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        # a timeline entry or outcome added, changed or removed is an update of the tracking
+        if formset.model in (TimelineEntry, MeasureOutcome) and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            measure_tracking_touched(form.instance)
 
     @admin.display(description=_("field"), ordering="thematic_field__position")
     def field_code(self, measure: Measure) -> str:

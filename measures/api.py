@@ -4,7 +4,8 @@ from rest_framework import mixins, serializers, viewsets
 from fabtown.api import AnyoneReadsStaffWrites, CachedAnonymousReadsMixin, ServiceWritesMixin
 from fabtown.filters import IdFilter
 from measures.filters import CostLimitFilter, MeasureFilter, PriorityFilter, TimeLimitFilter
-from measures.models import CostLevel, Measure, Priority, TimeHorizon
+from measures.models import CostLevel, Measure, Office, Priority, TimeHorizon
+from measures.outcomes import attach_public_outcomes, public_outcomes_of
 from measures.services import TRACKING_FIELDS, measure_update_tracking
 
 COST_NAMES = {CostLevel.LOW: "low", CostLevel.MEDIUM: "medium", CostLevel.HIGH: "high"}
@@ -42,6 +43,38 @@ class BestPracticeSerializer(serializers.Serializer):
     group = serializers.CharField()
 
 
+class TimelineEntrySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.URLField(allow_blank=True)
+    document = serializers.FileField(use_url=True, allow_null=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    """A public record the measure produced: its kind, public name and page (never more)."""
+
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    note = serializers.CharField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, outcome):
+        if not outcome.url:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(outcome.url) if request else outcome.url
+
+
+class MeasureListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # the outcomes' records of the whole page at once: one query per kind linked
+        measures = list(data.all() if hasattr(data, "all") else data)
+        attach_public_outcomes(measures)
+        return super().to_representation(measures)
+
+
 class MeasureSerializer(serializers.ModelSerializer):
     """A measure with its ratings in one fixed shape that tools can rely on."""
 
@@ -59,8 +92,14 @@ class MeasureSerializer(serializers.ModelSerializer):
     interactions_reconstructed = serializers.SerializerMethodField()
     priority = serializers.SerializerMethodField()
     best_practices = BestPracticeSerializer(many=True, read_only=True)
+    responsible_office = serializers.CharField(
+        source="responsible_office.name", read_only=True, allow_null=True, default=None
+    )
+    timeline = TimelineEntrySerializer(many=True, read_only=True)
+    outcomes = serializers.SerializerMethodField()
 
     class Meta:
+        list_serializer_class = MeasureListSerializer
         model = Measure
         fields = [
             "code", "title", "thematic_field", "thematic_field_title", "group", "description",
@@ -71,8 +110,14 @@ class MeasureSerializer(serializers.ModelSerializer):
             "challenges", "interactions", "interactions_reconstructed", "interactions_note",
             "best_practices",
             "implementation_status", "responsible_office",
+            "progress", "planned_start", "planned_end", "actual_start", "actual_end",
+            "tracking_updated_at", "timeline", "outcomes",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(OutcomeSerializer(many=True))
+    def get_outcomes(self, measure):
+        return OutcomeSerializer(public_outcomes_of(measure), many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_target_groups(self, measure):
@@ -115,12 +160,34 @@ class MeasureSerializer(serializers.ModelSerializer):
         return _range(measure.time_horizon_min, measure.time_horizon_max, TIME_NAMES)
 
 
+class _PriorityField(serializers.ChoiceField):
+    """ "high", "medium", "low" (as the measure reads), stored as the Priority number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=list(PRIORITY_NAMES.values()), allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        name = super().to_internal_value(data)
+        return None if name in (None, "") else {v: k for k, v in PRIORITY_NAMES.items()}[name]
+
+    def to_representation(self, value):
+        return PRIORITY_NAMES.get(value)
+
+
 class MeasureStatusSerializer(serializers.ModelSerializer):
-    """What staff update through the API: the implementation tracking."""
+    """What staff update through the API: the implementation tracking and the priority. The
+    office is given by its German name; the rules between the fields (completed means 100 %
+    and an actual end, …) are the model's, checked by the service."""
+
+    responsible_office = serializers.SlugRelatedField(
+        slug_field="name_de", queryset=Office.objects.all(), allow_null=True, required=False
+    )
+    priority = _PriorityField(required=False)
 
     class Meta:
         model = Measure
-        fields = list(TRACKING_FIELDS)
+        # the reason in the request's language; the German column is the import's
+        fields = [field for field in TRACKING_FIELDS if field != "priority_reason_de"]
 
 
 class MeasureAPIFilter(MeasureFilter):

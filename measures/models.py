@@ -1,6 +1,8 @@
 import datetime
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabtown.fields import BoundedTextField, WebURLField
 from fabtown.validation import run_checks
+from fabtown.validators import DOCUMENT_EXTENSIONS, validate_document
 
 
 class MeasureGroup(models.TextChoices):
@@ -190,6 +193,10 @@ class MeasureQuerySet(models.QuerySet):
                 MeasureInteraction.objects.select_related("to_measure__thematic_field"),
             ),
             "best_practices",
+            # the tracking section: timeline newest first, outcomes (their records are read
+            # per kind by measures.outcomes.attach_public_outcomes)
+            "timeline",
+            Prefetch("outcomes", MeasureOutcome.objects.select_related("content_type")),
         )
 
     def in_priority_order(self) -> "MeasureQuerySet":
@@ -452,6 +459,10 @@ class Measure(models.Model):
             self._validate_priority_reason,
             lambda: self._validate_dates("planned"),
             lambda: self._validate_dates("actual"),
+            self._validate_completed,
+            self._validate_full_progress_only_when_completed,
+            self._validate_actual_start_not_in_future,
+            self._validate_not_started_has_no_start,
         )
 
     def _validate_range(self, prefix: str):
@@ -477,6 +488,34 @@ class Measure(models.Model):
         start, end = getattr(self, f"{kind}_start"), getattr(self, f"{kind}_end")
         if start and end and end < start:
             yield f"{kind}_end", _("The end cannot be before the start.")
+
+    # The tracking must tell one story: a public page showing "completed" at 40 % or "not
+    # started" since last spring would undo the trust it is meant to build.
+    def _validate_completed(self):
+        if self.implementation_status != ImplementationStatus.COMPLETED:
+            return
+        if self.progress != 100:
+            yield "progress", _("A completed measure has a progress of 100 %.")
+        if not self.actual_end:
+            yield "actual_end", _("Give the actual end of a completed measure.")
+
+    def _validate_full_progress_only_when_completed(self):
+        if self.progress == 100 and self.implementation_status != ImplementationStatus.COMPLETED:
+            yield (
+                "progress",
+                _("A progress of 100 % means the measure is completed; set the status."),
+            )
+
+    def _validate_actual_start_not_in_future(self):
+        if self.actual_start and self.actual_start > timezone.localdate():
+            yield (
+                "actual_start",
+                _("The actual start cannot be in the future; use the planned start."),
+            )
+
+    def _validate_not_started_has_no_start(self):
+        if self.implementation_status == ImplementationStatus.NOT_STARTED and self.actual_start:
+            yield "actual_start", _("A measure that has not started has no actual start.")
 
 
 class MeasureActor(models.Model):
@@ -592,6 +631,14 @@ class TimelineEntry(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = BoundedTextField(_("text"), max_length=5000, blank=True)
     url = WebURLField(_("link"), max_length=500, blank=True)
+    document = models.FileField(
+        _("document"),
+        upload_to="measures/timeline/",
+        max_length=200,
+        blank=True,
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_document],
+        help_text=_("Optional: a PDF or an image (JPEG, PNG, WebP) of at most 10 MB; public."),
+    )
 
     # history: registered in translation.py, once the English fields exist
     class Meta:
@@ -601,6 +648,54 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class MeasureOutcome(models.Model):
+    """A record a measure produced: a site used for a pop-up (4.3.1), a producer at an open day
+    (4.6.4), the label (4.6.2), an interim use. Which models can be linked, and how they appear
+    in public, is registered by their apps (measures/outcomes.py): measures knows none of them."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), related_name="outcomes", on_delete=models.CASCADE
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Optional, shown in public.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # history: registered in translation.py, once the English fields exist
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "content_type", "object_id"], name="measure_outcome_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} → {self.content_type.model} {self.object_id}"
+
+    def clean(self) -> None:
+        run_checks(self._validate_registered_kind, self._validate_record_exists)
+
+    def _validate_registered_kind(self):
+        from measures.outcomes import is_registered
+
+        if self.content_type_id and not is_registered(self.content_type.model_class()):
+            yield "content_type", _("Records of this kind cannot be linked as outcomes.")
+
+    def _validate_record_exists(self):
+        if self.content_type_id and self.object_id is not None:
+            model = self.content_type.model_class()
+            if model is not None and not model._default_manager.filter(pk=self.object_id).exists():
+                yield "object_id", _("There is no such record.")
 
 
 class BestPractice(models.Model):

@@ -1,5 +1,13 @@
 from fabtown.content_translation import ContentTranslation, register
-from measures.models import Actor, Measure, Office, TargetGroup, ThematicField, TimelineEntry
+from measures.models import (
+    Actor,
+    Measure,
+    MeasureOutcome,
+    Office,
+    TargetGroup,
+    ThematicField,
+    TimelineEntry,
+)
 
 # The concept's printed costs and time horizon (`*_as_printed`) stay German only: they quote it.
 MEASURE_TEXT_FIELDS = (
@@ -37,6 +45,10 @@ class TimelineEntryTranslation(ContentTranslation):
     fields = ("title", "text")
 
 
+class MeasureOutcomeTranslation(ContentTranslation):
+    fields = ("note",)
+
+
 class MeasureTranslation(ContentTranslation):
     fields = MEASURE_TEXT_FIELDS
 
@@ -47,3 +59,4 @@ register(TargetGroup, TargetGroupTranslation)
 register(Measure, MeasureTranslation, history={"m2m_fields": ["target_groups", "actors"]})
 register(Office, OfficeTranslation, history={})
 register(TimelineEntry, TimelineEntryTranslation, history={})
+register(MeasureOutcome, MeasureOutcomeTranslation, history={})

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from measures import views
+from measures import staff_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -24,5 +24,8 @@ urlpatterns = [
     path(_("measures/catalogue.csv"), views.catalogue_csv, name="catalogue-csv"),
     path(_("measures/<str:code>/profile.pdf"), views.profile_pdf, name="profile-pdf"),
     path(_("measures/steps/"), views.steps, name="steps"),
+    # the staff's tracking pages; before the profile, whose code would match "implementation"
+    path(_("measures/implementation/"), staff_views.implementation, name="implementation"),
+    path(_("measures/implementation/changes/"), staff_views.changes, name="changes"),
     path(_("measures/<str:code>/"), views.detail, name="detail"),
 ]

@@ -14,6 +14,7 @@ from measures.models import (
     Measure,
     TimeHorizon,
 )
+from measures.outcomes import attach_public_outcomes
 from measures.selectors import funding_measures, measures_for_steps, step_results
 
 
@@ -46,6 +47,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     measure = Measure.objects.with_profile().filter(code=code).first()
     if measure is None:
         raise Http404
+    attach_public_outcomes([measure])
     return render(request, "measures/detail.html", {"measure": measure})
 
 

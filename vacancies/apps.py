@@ -13,3 +13,7 @@ class VacanciesConfig(AppConfig):
         from vacancies.selectors import candidate_places_for_measures
 
         register_candidate_source(candidate_places_for_measures)
+        # The records of this app that a measure's outcomes may link to (measures/outcomes.py).
+        from vacancies import outcomes
+
+        outcomes.register()

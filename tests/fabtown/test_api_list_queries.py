@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 # Reason for each number: the anonymous throttle's counter (one upsert), the paging COUNT and
 # the page (1–2), plus one query per prefetched relation (sites: suitable forms; interim uses:
-# producers; measures: target groups, actors, interactions, best practices); annotations and
+# producers; measures: target groups, actors, interactions, best practices, timeline entries,
+# outcome links — their records one query per kind linked); annotations and
 # joins add none.
 LISTS = [
     ("/api/v1/producers/", ProducerFactory, 3),
@@ -27,7 +28,7 @@ LISTS = [
     ("/api/v1/sites/geojson/", SiteFactory, 2),
     ("/api/v1/interim-uses/", InterimUseFactory, 4),
     ("/api/v1/search-areas/", SearchAreaFactory, 3),
-    ("/api/v1/measures/", MeasureFactory, 7),
+    ("/api/v1/measures/", MeasureFactory, 9),
     ("/api/v1/label-members/", MembershipFactory, 3),
 ]
 

@@ -61,10 +61,11 @@ def test_catalogue_pages_take_a_constant_number_of_queries(
     """Reason for 3: the actors and the target groups (the filter form's choices, read once
     however often the form is rendered), and the measures with their thematic fields, counted
     and grouped from the same list. The profile: the measure with its field, and its target
-    groups, actors, interactions and best practices prefetched (5)."""
+    groups, actors, interactions, best practices, timeline and outcome links prefetched (7; the
+    outcomes' records one query per kind linked, none here)."""
     with django_assert_num_queries(3):
         client.get("/massnahmen/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get("/massnahmen/4.4.2/")
 
 
