@@ -20,6 +20,8 @@ from fabtown.models import AccessibilityFeedback
 from fabtown.tasks import queued_emails_delete, queued_emails_to
 from label.models import LabelApplication
 from label.services import account_erase, application_erase_personal_data
+from measures.models import Office
+from measures.services import office_lead_erase
 from vacancies.selectors import site_ids_of_owner
 from vacancies.selectors.space_requests import space_request_ids_of_requester
 from vacancies.services import site_owner_erase
@@ -38,6 +40,7 @@ class Findings:
     feedback_ids: list = field(default_factory=list)
     mail_job_ids: list = field(default_factory=list)
     space_request_ids: list = field(default_factory=list)
+    office_ids: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What was (or would be) erased, by record id: never the data itself."""
@@ -48,6 +51,7 @@ class Findings:
             f"accessibility feedback (deleted): {_ids(self.feedback_ids)}",
             f"queued e-mails (jobs deleted): {_ids(self.mail_job_ids)}",
             f"space requests, contact data in record and history: {_ids(self.space_request_ids)}",
+            f"offices, their lead in record and history: {_ids(self.office_ids)}",
         ]
 
     def __bool__(self) -> bool:
@@ -58,6 +62,7 @@ class Findings:
             or self.feedback_ids
             or self.mail_job_ids
             or self.space_request_ids
+            or self.office_ids
         )
 
 
@@ -84,6 +89,9 @@ def find_person(*, email: str = "", owner_name: str = "", site_id: int | None = 
         # messages to (or naming) the address that the worker has not sent, or gave up on
         findings.mail_job_ids = queued_emails_to(address=email)
         findings.space_request_ids = space_request_ids_of_requester(email=email)
+        # an office's lead is a person too (measures' reminders escalate to them)
+        offices = Office.objects.filter(lead_email__iexact=email)
+        findings.office_ids = sorted(offices.values_list("pk", flat=True))
     if owner_name.strip():
         findings.site_ids |= site_ids_of_owner(name=owner_name)
     if site_id is not None:
@@ -104,5 +112,7 @@ def erase_person(*, findings: Findings, by: AbstractBaseUser | None) -> None:
     for request_id in findings.space_request_ids:
         space_request_erase(request_id=request_id, by=by)
     queued_emails_delete(job_ids=findings.mail_job_ids)
+    for office_id in findings.office_ids:
+        office_lead_erase(office_id=office_id, by=by)
     who = f"user {by.pk}" if by is not None else "a command"
     log.info("Person erased by %s: %s", who, "; ".join(findings.lines()))

@@ -463,6 +463,7 @@ class Measure(models.Model):
             self._validate_full_progress_only_when_completed,
             self._validate_actual_start_not_in_future,
             self._validate_not_started_has_no_start,
+            self._validate_actual_end_not_in_future,
         )
 
     def _validate_range(self, prefix: str):
@@ -516,6 +517,15 @@ class Measure(models.Model):
     def _validate_not_started_has_no_start(self):
         if self.implementation_status == ImplementationStatus.NOT_STARTED and self.actual_start:
             yield "actual_start", _("A measure that has not started has no actual start.")
+        if self.implementation_status == ImplementationStatus.NOT_STARTED and self.progress:
+            yield "progress", _("A measure that has not started has a progress of 0 %.")
+
+    def _validate_actual_end_not_in_future(self):
+        if self.actual_end and self.actual_end > timezone.localdate():
+            yield (
+                "actual_end",
+                _("The actual end cannot be in the future; use the planned end."),
+            )
 
 
 class MeasureActor(models.Model):

@@ -52,6 +52,18 @@ class PriorityWidget(widgets.Widget):
         return PRIORITY_KEYS.get(value, "") if value is not None else ""
 
 
+class PercentWidget(widgets.IntegerWidget):
+    """A whole number 0–100; text that is no number is this row's error, not the file's."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ArithmeticError, TypeError, ValueError):
+            raise ValueError(
+                _("“%(value)s” is not a whole number from 0 to 100.") % {"value": value}
+            ) from None
+
+
 class DayWidget(widgets.DateWidget):
     """Dates as 2026-03-31 (written so), also read as 31.03.2026 (a German spreadsheet's CSV)."""
 
@@ -79,6 +91,7 @@ class MeasureTrackingResource(FormulaSafeResource):
     planned_end = fields.Field(attribute="planned_end", widget=DayWidget())
     actual_start = fields.Field(attribute="actual_start", widget=DayWidget())
     actual_end = fields.Field(attribute="actual_end", widget=DayWidget())
+    progress = fields.Field(attribute="progress", widget=PercentWidget())
 
     column_labels = {
         "responsible_office": gettext_lazy("responsible office (its German name)"),

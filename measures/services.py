@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -7,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fabtown.validation import save_validated
-from measures.models import Measure, MeasureOutcome, TimelineEntry
+from measures.models import Measure, MeasureOutcome, Office, TimelineEntry
+
+erasure_log = logging.getLogger("fabtown.erasure")
 
 # What staff keep current; the catalogue's own text is the concept's and changes in the admin.
 # The priority's reason is written in the active language (`priority_reason`) or, by the
@@ -143,3 +146,14 @@ def measure_outcome_delete(*, outcome: MeasureOutcome, by: AbstractBaseUser | No
     outcome._history_user = by
     outcome.delete()
     measure_tracking_touched(measure)
+
+
+def office_lead_erase(*, office_id: int, by: AbstractBaseUser | None) -> int:
+    """Erase the name and e-mail of an office's lead (DSGVO Art. 17) from the record and every
+    row of its history. Returns the rows changed."""
+    blank = {"lead_name": "", "lead_email": ""}
+    changed = Office.history.filter(id=office_id).update(**blank)
+    changed += Office.objects.filter(pk=office_id).update(**blank)
+    who = f"user {by.pk}" if by is not None else "a command"
+    erasure_log.info("Lead of office %s erased (%s rows) by %s.", office_id, changed, who)
+    return changed

@@ -212,3 +212,20 @@ def test_the_retention_job_and_erasure_blank_the_same_fields(decided_applicant):
     application.refresh_from_db()
     assert all(getattr(application, f) == "" for f in LabelApplication.PERSONAL_FIELDS)
     assert not application.history.exists()
+
+
+def test_an_office_leads_name_and_address_are_erased_from_record_and_history():
+    from measures.models import Office
+    from tests.factories import OfficeFactory
+
+    office = OfficeFactory(lead_name="Dr. Leitung Beispiel", lead_email="Leitung@Bochum.example")
+    office.lead_name = "Dr. Leitung Beispiel-Neu"
+    office.save()  # a second version in the history
+    output = StringIO()
+    call_command("erase_person", email="leitung@bochum.example", stdout=output)
+    texts = _history_texts(Office, id=office.pk)
+    assert "Leitung Beispiel" not in texts and "leitung@bochum.example" not in texts.lower()
+    office.refresh_from_db()
+    assert (office.lead_name, office.lead_email, office.name) == ("", "", office.name)
+    assert f"offices, their lead in record and history: 1 ({office.pk})" in output.getvalue()
+    assert "Leitung@Bochum.example" not in output.getvalue()

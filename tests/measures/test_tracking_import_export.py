@@ -155,7 +155,11 @@ def test_an_edited_file_changes_exactly_the_edited_field_with_the_importer_in_th
     assert Measure.history.count() == history_before + 1
     latest = after.history.first()
     assert latest.history_user == editor
-    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["progress"]
+    # the service stamps every real change of the tracking (reminders count from it)
+    assert {c.field for c in latest.diff_against(latest.prev_record).changes} == {
+        "progress",
+        "tracking_updated_at",
+    }
 
 
 def test_a_german_date_and_a_priority_as_its_number_are_read(catalogue):
@@ -263,3 +267,20 @@ def test_staff_who_may_change_measures_may_import_others_only_export(client, cat
     page = client.get(reverse("admin:measures_measure_import"))
     assert page.status_code == 200
     assert "keine Maßnahme wird angelegt oder gelöscht" in page.content.decode()
+
+
+def test_a_progress_that_is_no_number_is_its_rows_error_and_the_rest_is_imported(catalogue):
+    """Found from outside: "abc" in the progress column made the whole file fail."""
+    _tracked, untouched = catalogue
+    dataset = tablib.Dataset(headers=COLUMNS)
+    dataset.extend(
+        [
+            ["4.6.1", "in_progress", "", "", "", "", "", "abc", "", ""],
+            ["4.6.2", "planned", "", "2027-01-01", "", "", "", "0", "", ""],
+        ]
+    )
+    result = MeasureTrackingResource().import_data(dataset, dry_run=False, user=SuperuserFactory())
+    assert not result.has_errors()
+    assert {row.number: set(row.error_dict) for row in result.invalid_rows} == {1: {"progress"}}
+    untouched.refresh_from_db()
+    assert untouched.planned_start == datetime.date(2027, 1, 1)
