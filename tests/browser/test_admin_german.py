@@ -7,9 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from measures.models import Measure
 from tests.browser.conftest import admin_login, save_screenshot
-from tests.factories import MeasureFactory, SuperuserFactory
+from tests.factories import SpaceRequestFactory, SuperuserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +41,14 @@ def test_the_map_toolbar_speaks_german(page, live_server):
 
 
 def test_the_two_list_picker_speaks_german(page, live_server):
+    """The space request's search areas are chosen in the two-list picker (the measures' lists
+    became ordered inlines in issue 13)."""
     SuperuserFactory(username="redaktion")
-    measure = MeasureFactory()
-    assert Measure.objects.count() == 1
+    request = SpaceRequestFactory()
     admin_login(page, live_server.url, "redaktion")
-    page.goto(f"{live_server.url}{reverse('admin:measures_measure_change', args=[measure.pk])}")
+    page.goto(
+        f"{live_server.url}{reverse('admin:vacancies_spacerequest_change', args=[request.pk])}"
+    )
     page.locator(".selector-chooseall").first.wait_for()
     assert _english_on(page) == []
     assert page.locator(".selector-chooseall").first.inner_text().startswith("Alle ")
