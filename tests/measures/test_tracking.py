@@ -183,3 +183,17 @@ def test_values_given_as_text_compare_as_stored_so_a_round_trip_changes_nothing(
     with pytest.raises(ValidationError) as error:
         measure_update_tracking(measure=stored, by=None, planned_start="morgen")
     assert "planned_start" in error.value.message_dict
+
+
+def test_a_timeline_link_must_be_a_web_address():
+    from django.core.exceptions import ValidationError
+
+    from measures.models import TimelineEntry
+    from tests.factories import MeasureFactory
+
+    entry = TimelineEntry(
+        measure=MeasureFactory(), date="2026-10-01", title="Auftakt", url="javascript:alert(1)"
+    )
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "url" in error.value.error_dict
